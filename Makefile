@@ -1,0 +1,52 @@
+# One-command start (make run) and one-command test (make test); `make help` lists all.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help venv run serve migrate seed superuser test lint format check clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements/base.txt requirements/prod.txt requirements/dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed ## Create the virtualenv and install the pinned requirements
+
+migrate: venv ## Apply database migrations
+	$(PY) manage.py migrate --no-input
+
+seed: migrate ## Load the demo content in English and Arabic (idempotent)
+	$(PY) manage.py seed_demo
+
+superuser: migrate ## Create the admin user (DJANGO_SUPERUSER_* or a generated password)
+	$(PY) manage.py ensure_superuser
+
+run: seed superuser ## Bring up the CMS with demo content on http://127.0.0.1:8000
+	@echo "Admin: http://$(HOST):$(PORT)/admin/"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv ## Run the test suite against a throwaway PostgreSQL and Redis
+	scripts/install-system-deps
+	scripts/with-services $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv ## ruff lint and format check, Django checks, no missing migrations
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: venv ## Apply ruff's fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean: ## Remove the virtualenv, the SQLite database and local media
+	rm -rf $(VENV) db.sqlite3 media static

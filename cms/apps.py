@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class CmsConfig(AppConfig):
+    name = "cms"
+    verbose_name = "Headless CMS"
+
+    def ready(self):
+        from .roles import ensure_roles_after_migrate
+
+        # cms comes last in INSTALLED_APPS, so every permission (Wagtail's extra snippet
+        # permissions included) exists by the time this runs.
+        post_migrate.connect(ensure_roles_after_migrate, sender=self)

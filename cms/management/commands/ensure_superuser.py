@@ -1,0 +1,35 @@
+import os
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the first admin user unless one exists: from Django's DJANGO_SUPERUSER_USERNAME"
+        " / _EMAIL / _PASSWORD variables, or with a generated password printed once."
+    )
+
+    def handle(self, *args, **options):
+        User = get_user_model()
+        existing = User.objects.filter(is_superuser=True).first()
+        if existing:
+            self.stdout.write(f"Admin user already exists: {existing.get_username()}.")
+            return
+        # Django's own createsuperuser reads the DJANGO_SUPERUSER_* variables.
+        if os.environ.get("DJANGO_SUPERUSER_PASSWORD"):
+            call_command("createsuperuser", interactive=False, verbosity=0)
+            self.stdout.write(self.style.SUCCESS("Admin user created from DJANGO_SUPERUSER_*."))
+            return
+        username = os.environ.get("DJANGO_SUPERUSER_USERNAME", "admin")
+        email = os.environ.get("DJANGO_SUPERUSER_EMAIL", "admin@example.com")
+        password = secrets.token_urlsafe(12)
+        User.objects.create_superuser(username=username, email=email, password=password)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Admin user created. Username: {username}  Password: {password}\n"
+                "This password is shown only once: note it, or change it in the admin."
+            )
+        )

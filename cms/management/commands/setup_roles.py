@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from cms.roles import ROLES, apply_roles
+
+
+class Command(BaseCommand):
+    help = "Create or complete the Editors and Translators groups (idempotent, additive)."
+
+    def handle(self, *args, **options):
+        apply_roles()
+        for role in ROLES:
+            self.stdout.write(self.style.SUCCESS(f"{role.name}: {role.description}"))

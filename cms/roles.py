@@ -1,0 +1,123 @@
+"""The editorial roles, as groups with Wagtail permissions.
+
+Applying them is idempotent and additive: permissions an administrator granted on top are
+kept, so running it again (every `migrate` does) never takes anything away.
+"""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+SITE_CONTENT_SNIPPETS = ("menuitem", "hero", "partner", "footerlink", "siteseo")
+ORDERED_SNIPPETS = ("menuitem", "hero", "partner", "footerlink")
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    description: str
+    # "app_label.codename" permissions granted globally.
+    permissions: tuple[str, ...] = ()
+    # Actions on every site-content snippet ("add", "change", "publish", …).
+    snippet_actions: tuple[str, ...] = ()
+    # Drag-and-drop ordering of the ordered snippets (it reorders every locale at once).
+    reorders: bool = False
+    # Page permissions on the whole page tree (granted at the root page).
+    page_actions: tuple[str, ...] = ()
+    # Image and document permissions on the root collection ("add_image", …).
+    collection_permissions: tuple[str, ...] = field(default=())
+
+
+EDITORS = Role(
+    name="Editors",
+    description=(
+        "Marketing editors: create, edit, reorder, publish, unpublish and delete site content "
+        "(menu, heroes, partners, footer links, SEO) and pages; upload and edit images and "
+        "documents; edit the social media settings; submit and sync translations."
+    ),
+    permissions=(
+        "wagtailadmin.access_admin",
+        "wagtail_localize.submit_translation",
+        "sitecontent.change_socialmediasettings",
+    ),
+    snippet_actions=("add", "change", "delete", "publish", "lock", "unlock"),
+    reorders=True,
+    page_actions=("add", "change", "publish", "lock", "unlock"),
+    collection_permissions=(
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtailimages.delete_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ),
+)
+
+TRANSLATORS = Role(
+    name="Translators",
+    description=(
+        "Translators: translate site content and pages with wagtail-localize, edit and publish "
+        "translations, choose images. They cannot delete anything, nor upload images."
+    ),
+    permissions=("wagtailadmin.access_admin", "wagtail_localize.submit_translation"),
+    snippet_actions=("add", "change", "publish"),
+    page_actions=("add", "change", "publish"),
+    collection_permissions=("wagtailimages.choose_image", "wagtaildocs.choose_document"),
+)
+
+ROLES = (EDITORS, TRANSLATORS)
+
+
+def _permission(dotted):
+    app_label, codename = dotted.split(".", 1)
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _snippet_permissions(role):
+    content_types = ContentType.objects.get_for_models(
+        *(apps.get_model("sitecontent", name) for name in SITE_CONTENT_SNIPPETS)
+    ).values()
+    codenames = [f"{action}_{ct.model}" for ct in content_types for action in role.snippet_actions]
+    if role.reorders:
+        codenames += [f"reorder_{name}" for name in ORDERED_SNIPPETS]
+    found = Permission.objects.filter(content_type__in=content_types, codename__in=codenames)
+    if len(found) != len(codenames):
+        missing = set(codenames) - {p.codename for p in found}
+        raise LookupError(f"Missing snippet permissions: {', '.join(sorted(missing))}")
+    return found
+
+
+def apply_role(role):
+    group, _ = Group.objects.get_or_create(name=role.name)
+    group.permissions.add(
+        *(_permission(name) for name in role.permissions),
+        *_snippet_permissions(role),
+    )
+    root_page = Page.get_first_root_node()
+    for action in role.page_actions:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=root_page, permission=_permission(f"wagtailcore.{action}_page")
+        )
+    root_collection = Collection.get_first_root_node()
+    for name in role.collection_permissions:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=root_collection, permission=_permission(name)
+        )
+    return group
+
+
+def apply_roles():
+    return [apply_role(role) for role in ROLES]
+
+
+def ensure_roles_after_migrate(sender, using="default", plan=None, **kwargs):
+    # Skip a migrate that only unapplied migrations (rolling back), where tables may be gone.
+    if plan and all(backwards for _, backwards in plan):
+        return
+    if Page.get_first_root_node() is None:
+        return
+    apply_roles()

@@ -1,0 +1,75 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, LocaleColumn, UpdatedAtColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import FooterLink, Hero, MenuItem, Partner, SiteSeo
+from .views import SiteContentIndexView, TranslationGroupReorderView
+
+STATUS_COLUMNS = [LocaleColumn(), LiveStatusTagColumn(), UpdatedAtColumn()]
+
+
+class SiteContentViewSet(SnippetViewSet):
+    """Listing columns every site-content screen shares: locale, live status, last update.
+
+    Translatable snippets get Wagtail's locale filter without asking.
+    """
+
+    list_display = ["__str__", *STATUS_COLUMNS]
+    copy_view_enabled = False  # copying would make a second item with the same translations
+    index_view_class = SiteContentIndexView
+    reorder_view_class = TranslationGroupReorderView
+
+
+class MenuItemViewSet(SiteContentViewSet):
+    model = MenuItem
+    icon = "list-ul"
+    menu_label = _("Menu")
+    list_display = ["label", Column("parent", label=_("Parent")), *STATUS_COLUMNS]
+    search_fields = ["label", "link_url"]
+
+
+class HeroViewSet(SiteContentViewSet):
+    model = Hero
+    icon = "image"
+    menu_label = _("Heroes")
+    list_display = ["title", Column("button_label", label=_("Button")), *STATUS_COLUMNS]
+    search_fields = ["title", "description"]
+
+
+class PartnerViewSet(SiteContentViewSet):
+    model = Partner
+    icon = "group"
+    menu_label = _("Partners")
+    list_display = ["name", Column("website_url", label=_("Website")), *STATUS_COLUMNS]
+    search_fields = ["name"]
+
+
+class FooterLinkViewSet(SiteContentViewSet):
+    model = FooterLink
+    icon = "link"
+    menu_label = _("Footer links")
+    list_display = [
+        "label",
+        Column("key", label=_("Key")),
+        Column("group", label=_("Group")),
+        *STATUS_COLUMNS,
+    ]
+    search_fields = ["label", "key", "group"]
+
+
+class SiteSeoViewSet(SiteContentViewSet):
+    model = SiteSeo
+    icon = "search"
+    menu_label = _("SEO")
+    list_display = ["site_name", Column("default_title", label=_("Title")), *STATUS_COLUMNS]
+
+
+class SiteContentGroup(SnippetViewSetGroup):
+    menu_label = _("Site content")
+    menu_icon = "site"
+    menu_order = 150
+    items = (MenuItemViewSet, HeroViewSet, PartnerViewSet, FooterLinkViewSet, SiteSeoViewSet)
+
+
+register_snippet(SiteContentGroup)

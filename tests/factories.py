@@ -1,0 +1,115 @@
+"""Test builders. Site content is created in English (the source locale) unless a locale is
+given, and saved as a draft; tests publish what they need live."""
+
+import io
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
+from wagtail.models import Locale
+
+from sitecontent.models import FooterLink, Hero, MenuItem, Partner, SiteSeo
+
+
+def image_bytes(width=640, height=480, image_format="PNG", colour=(200, 120, 40)):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), colour).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_image_model()
+
+    title = factory.Sequence(lambda n: f"Image {n}")
+    description = factory.LazyAttribute(lambda image: f"Alt text for {image.title}")
+    file = factory.LazyFunction(lambda: ImageFile(io.BytesIO(image_bytes()), name="test.png"))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "password")
+
+    @factory.post_generation
+    def groups(self, create, names, **kwargs):
+        if create and names:
+            self.groups.add(*Group.objects.filter(name__in=names))
+        self.save()
+
+
+def english():
+    return Locale.objects.get(language_code="en")
+
+
+def arabic():
+    return Locale.objects.get(language_code="ar")
+
+
+class SiteContentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        abstract = True
+
+    locale = factory.LazyFunction(english)
+    live = False
+
+
+class MenuItemFactory(SiteContentFactory):
+    class Meta:
+        model = MenuItem
+
+    label = factory.Sequence(lambda n: f"Menu item {n}")
+    link_url = factory.Sequence(lambda n: f"/page-{n}")
+
+
+class HeroFactory(SiteContentFactory):
+    class Meta:
+        model = Hero
+
+    title = factory.Sequence(lambda n: f"Hero {n}")
+    description = "A hero description"
+    button_label = "Learn more"
+    link_url = "/learn-more"
+    background_image = factory.SubFactory(ImageFactory)
+
+
+class PartnerFactory(SiteContentFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    logo = factory.SubFactory(ImageFactory)
+    website_url = "https://partner.example.com"
+
+
+class FooterLinkFactory(SiteContentFactory):
+    class Meta:
+        model = FooterLink
+
+    key = factory.Sequence(lambda n: f"link-{n}")
+    label = factory.Sequence(lambda n: f"Footer link {n}")
+    link_url = "/privacy"
+
+
+class SiteSeoFactory(SiteContentFactory):
+    class Meta:
+        model = SiteSeo
+
+    site_name = "Example"
+    default_title = "Example | Home"
+    description = "An example website."
+    keywords = "one, two"
+
+
+def publish(obj):
+    """Publish `obj` the way the admin does and return the fresh, live row."""
+    obj.save_revision().publish()
+    obj.refresh_from_db()
+    return obj

@@ -1,0 +1,27 @@
+"""The admin in Arabic, for a user who picks it."""
+
+import pytest
+from django.urls import reverse
+from wagtail.users.models import UserProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_admin_renders_right_to_left_for_a_user_who_picks_arabic(editor_client, editor):
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = "ar"
+    profile.save()
+    response = editor_client.get(reverse("wagtailsnippets_sitecontent_hero:list"))
+    assert response.status_code == 200
+    assert '<html lang="ar" dir="rtl"' in response.text
+
+
+def test_the_admin_stays_left_to_right_in_english(editor_client):
+    response = editor_client.get(reverse("wagtailadmin_home"))
+    assert '<html lang="en" dir="ltr"' in response.text
+
+
+def test_arabic_is_offered_in_the_account_language_choices(editor_client):
+    response = editor_client.get(reverse("wagtailadmin_account"))
+    assert response.status_code == 200
+    assert '<option value="ar"' in response.text
