@@ -8,6 +8,9 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from .roles import ensure_roles_after_migrate
+        from .signal_handlers import register_signal_handlers
+
+        register_signal_handlers()
 
         # cms comes last in INSTALLED_APPS, so every permission (Wagtail's extra snippet
         # permissions included) exists by the time this runs.

@@ -36,12 +36,14 @@ EDITORS = Role(
     description=(
         "Marketing editors: create, edit, reorder, publish, unpublish and delete site content "
         "(menu, heroes, partners, footer links, SEO) and pages; upload and edit images and "
-        "documents; edit the social media settings; submit and sync translations."
+        "documents; edit the social media settings; submit and sync translations; refresh "
+        "the website cache."
     ),
     permissions=(
         "wagtailadmin.access_admin",
         "wagtail_localize.submit_translation",
         "sitecontent.change_socialmediasettings",
+        "cms.refresh_website_cache",
     ),
     snippet_actions=("add", "change", "delete", "publish", "lock", "unlock"),
     reorders=True,

@@ -1,10 +1,15 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
+from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Page
 from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+# The share image size frontends render (the API v2 field and the website-data payload).
+SHARE_RENDITIONS = {"default": "fill-1200x630-c75"}
 
 
 class HomePage(Page):
@@ -40,6 +45,12 @@ class HomePage(Page):
     promote_panels = [*Page.promote_panels, FieldPanel("og_image")]
 
     parent_page_types = ["wagtailcore.Page"]
+
+    api_fields = [
+        APIField("heading"),
+        APIField("intro"),
+        APIField("og_image", serializer=ImageRenditionField(SHARE_RENDITIONS["default"])),
+    ]
 
     translatable_fields = [
         TranslatableField("title"),

@@ -12,9 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.images import get_image_model_string
+from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import (
     DraftStateMixin,
     LockableMixin,
@@ -29,6 +32,17 @@ from .validators import validate_link_url, validate_social_handle
 
 # Schemes that leave the website; anything else ("/about", "#team") stays on it.
 EXTERNAL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+# The image sizes frontends render, by name: the API v2 fields and the website-data payload
+# both serve these.
+HERO_RENDITIONS = {"desktop": "fill-1920x800-c75", "mobile": "fill-800x800-c75"}
+LOGO_RENDITIONS = {"default": "max-400x200"}
+SHARE_RENDITIONS = {"default": "fill-1200x630-c75"}
+
+LOCALE_API_FIELD = APIField(
+    "locale", serializer=serializers.CharField(source="locale.language_code", read_only=True)
+)
+ORDER_API_FIELD = APIField("sort_order")
 
 
 class SiteContentQuerySet(models.QuerySet):
@@ -129,6 +143,14 @@ class Link(models.Model):
 
     link_required = True
 
+    link_api_fields = [
+        APIField("url", serializer=serializers.CharField(source="get_link_url", read_only=True)),
+        APIField(
+            "is_external",
+            serializer=serializers.BooleanField(source="link_points_outside", read_only=True),
+        ),
+    ]
+
     link_panels = [
         FieldRowPanel([FieldPanel("link_page"), FieldPanel("link_url")], heading=_("Link"))
     ]
@@ -182,6 +204,14 @@ class MenuItem(Link, OrderedSiteContent):
     )
 
     panels = [FieldPanel("label"), *Link.link_panels, FieldPanel("parent")]
+
+    api_fields = [
+        APIField("label"),
+        *Link.link_api_fields,
+        APIField("parent", serializer=serializers.PrimaryKeyRelatedField(read_only=True)),
+        ORDER_API_FIELD,
+        LOCALE_API_FIELD,
+    ]
 
     translatable_fields = [
         TranslatableField("label"),
@@ -250,6 +280,20 @@ class Hero(Link, OrderedSiteContent):
         FieldPanel("background_image"),
     ]
 
+    api_fields = [
+        APIField("title"),
+        APIField("description"),
+        APIField("button_label"),
+        *Link.link_api_fields,
+        APIField("background_image", serializer=ImageRenditionField(HERO_RENDITIONS["desktop"])),
+        APIField(
+            "background_image_mobile",
+            serializer=ImageRenditionField(HERO_RENDITIONS["mobile"], source="background_image"),
+        ),
+        ORDER_API_FIELD,
+        LOCALE_API_FIELD,
+    ]
+
     translatable_fields = [
         TranslatableField("title"),
         TranslatableField("description"),
@@ -292,6 +336,14 @@ class Partner(OrderedSiteContent):
     )
 
     panels = [FieldPanel("name"), FieldPanel("logo"), FieldPanel("website_url")]
+
+    api_fields = [
+        APIField("name"),
+        APIField("website_url"),
+        APIField("logo", serializer=ImageRenditionField(LOGO_RENDITIONS["default"])),
+        ORDER_API_FIELD,
+        LOCALE_API_FIELD,
+    ]
 
     translatable_fields = [
         TranslatableField("name"),
@@ -339,6 +391,19 @@ class FooterLink(Link, OrderedSiteContent):
         FieldPanel("group"),
         *Link.link_panels,
         FieldPanel("is_external"),
+    ]
+
+    api_fields = [
+        APIField("key"),
+        APIField("label"),
+        APIField("group"),
+        APIField("url", serializer=serializers.CharField(source="get_link_url", read_only=True)),
+        APIField(
+            "is_external",
+            serializer=serializers.BooleanField(source="opens_externally", read_only=True),
+        ),
+        ORDER_API_FIELD,
+        LOCALE_API_FIELD,
     ]
 
     translatable_fields = [

@@ -8,13 +8,15 @@ of every locale, whichever locale's row they dragged.
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 
+from .signals import reordered
+
 
 def move_translation_group(model, item, position):
     """Move `item`'s translation group to where the row at `position` stands.
 
     `position` is an index into the listing (all locales, by `sort_order`), as Wagtail's
     reorder view sends it; out of range means "to the end". Returns the translation keys whose
-    order changed.
+    order changed, and sends `reordered` once that change has committed.
     """
     with transaction.atomic():
         rows = list(
@@ -28,7 +30,10 @@ def move_translation_group(model, item, position):
         target_index = groups.index(rows[position])
         groups.remove(item.translation_key)
         groups.insert(target_index, item.translation_key)
-        return _renumber(model, groups)
+        changed = _renumber(model, groups)
+        if changed:
+            transaction.on_commit(lambda: reordered.send(sender=model, translation_keys=changed))
+        return changed
 
 
 def _renumber(model, groups):

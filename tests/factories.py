@@ -113,3 +113,13 @@ def publish(obj):
     obj.save_revision().publish()
     obj.refresh_from_db()
     return obj
+
+
+def translate(obj, locale, publish_it=True, **fields):
+    """An Arabic (or other) translation of `obj`, as wagtail-localize would make it, with
+    `fields` set on it; published unless told otherwise."""
+    translation = obj.copy_for_translation(locale)
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.save()
+    return publish(translation) if publish_it else translation

@@ -25,3 +25,15 @@ def test_arabic_is_offered_in_the_account_language_choices(editor_client):
     response = editor_client.get(reverse("wagtailadmin_account"))
     assert response.status_code == 200
     assert '<option value="ar"' in response.text
+
+
+def test_serving_an_arabic_page_does_not_leave_the_next_request_in_arabic(
+    editor_client, home_page, ar
+):
+    from tests.factories import publish
+
+    publish(home_page.copy_for_translation(ar))
+    assert editor_client.get("/ar/").status_code == 200
+    assert '<html lang="en" dir="ltr"' in editor_client.get(reverse("wagtailadmin_home")).text
+    api_error = editor_client.get("/api/website-data/?locale=xx")
+    assert "Supported locales" in api_error.json()["message"]

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "storages",
+    "corsheaders",
+    "rest_framework",
+    "wagtail.api.v2",
     # Project apps last: cms sets up roles after every other app's permissions exist.
     "home",
     "sitecontent",
@@ -55,9 +58,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that can answer, so CORS headers are on every /api/ response.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Page URLs carry the locale (/en/…, /ar/…): activates the language from the path.
-    "django.middleware.locale.LocaleMiddleware",
+    "cms.middleware.PageLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -108,6 +113,10 @@ if REDIS_URL:
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
                 "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+                # Wagtail's own caching (site root paths, renditions) treats a Redis outage as
+                # a miss instead of a 500. cms.cache talks to Redis directly and handles
+                # outages itself (see its docstring).
+                "IGNORE_EXCEPTIONS": True,
             },
         }
     }
@@ -165,6 +174,24 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("CMS_IMAGE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("CMS_IMAGE_MAX_PIXELS", default=40_000_000)
+
+# Headless delivery (cms/): the cache's TTLs and key names live in cms/cache.py; these override.
+CMS_CACHE_KEY_PREFIX = env.str("CMS_CACHE_KEY_PREFIX", default="cms")
+# e.g. CMS_CACHE_TTLS="website_data=600,heroes=120" (seconds, per key name).
+CMS_CACHE_TTLS = env.dict("CMS_CACHE_TTLS", cast={"value": int}, default={})
+# How long browsers and CDNs may reuse /api/website-data/ (Cache-Control max-age).
+CMS_API_MAX_AGE = env.int("CMS_API_MAX_AGE", default=60)
+CMS_API_STALE_WHILE_REVALIDATE = env.int("CMS_API_STALE_WHILE_REVALIDATE", default=30)
+# The bearer token of POST /api/update-redis/; empty refuses every call.
+CMS_CACHE_REFRESH_TOKEN = env.str("CMS_CACHE_REFRESH_TOKEN", default="")
+CMS_API_MAX_BODY_BYTES = 16 * 1024
+
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]  # browsers only read; writes are server-to-server
+
+WAGTAILAPI_BASE_URL = env.str("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)
+WAGTAILAPI_LIMIT_MAX = 100
 
 LOGGING = {
     "version": 1,

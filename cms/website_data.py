@@ -1,0 +1,303 @@
+"""The flattened website-data payload: validation, building from the database, and serving from
+the cache (see cms.cache for the freshness guarantees).
+
+The payload is assembled from per-section JSON fragments (menu, heroes, …), each cached under
+its own key, so a publish that touches one section rebuilds only that section.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils.translation import get_language_info
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page
+
+from home.serializers import build_home
+from sitecontent.serializers import (
+    build_footer,
+    build_heroes,
+    build_menu,
+    build_partners,
+    build_seo,
+)
+
+from .cache import SECTIONS, SECTIONS_BY_NAME, WEBSITE_DATA, Entry, cache_key, ttl_for
+from .cache import website_cache as cache
+from .responses import now_iso
+
+BUILDERS = {
+    "menu_items": build_menu,
+    "heroes": build_heroes,
+    "partners": build_partners,
+    "footer_links": build_footer,
+    "seo_data": build_seo,
+    "home_page": build_home,
+}
+
+
+class InvalidRequest(ValueError):
+    """Bad input from a client: the message says what is accepted."""
+
+
+# Validation
+
+
+def supported_locales():
+    return [code for code, _ in settings.WAGTAIL_CONTENT_LANGUAGES]
+
+
+def parse_locale(value):
+    """`ar`, `AR`, `ar-SA` and `ar_SA` all mean `ar`; no value means the default locale."""
+    if value is None:
+        return settings.LANGUAGE_CODE
+    code = value.strip().replace("_", "-").split("-", 1)[0].lower()
+    if code not in supported_locales():
+        raise InvalidRequest(
+            f"Unsupported locale {value!r}. Supported locales: {', '.join(supported_locales())}."
+        )
+    return code
+
+
+def parse_sections(values):
+    """A list of section names (payload or cache names); None or empty means all of them."""
+    if not values:
+        return list(SECTIONS)
+    unknown = [value for value in values if value not in SECTIONS_BY_NAME]
+    if unknown:
+        raise InvalidRequest(
+            f"Unknown section(s): {', '.join(map(repr, unknown))}. Sections: "
+            + ", ".join(s.field for s in SECTIONS)
+            + " (or their cache names: "
+            + ", ".join(s.key for s in SECTIONS)
+            + ")."
+        )
+    wanted = {SECTIONS_BY_NAME[value] for value in values}
+    return [s for s in SECTIONS if s in wanted]
+
+
+# Building from the database
+
+
+class BuildContext:
+    """What a section builder needs: the locale with its fallback, links, images."""
+
+    def __init__(self, locale, default_locale):
+        self.locale = locale
+        self.default_locale = default_locale
+        self.locale_ids = {locale.pk, default_locale.pk}
+
+    def localized(self, queryset):
+        """Live items of the locale, plus the default locale's for those without a live
+        translation (see fallback_of), in the queryset's order."""
+        rows = list(queryset.filter(live=True, locale_id__in=self.locale_ids))
+        chosen = {}
+        for row in rows:
+            if row.locale_id == self.locale.pk or row.translation_key not in chosen:
+                chosen[row.translation_key] = row
+        return [row for row in rows if chosen[row.translation_key] is row]
+
+    def fallback_of(self, obj):
+        return self.default_locale.language_code if obj.locale_id != self.locale.pk else None
+
+    def with_image(self, queryset, field):
+        """The image and all its renditions come with the rows: two queries, not one per row."""
+        renditions = get_image_model().get_rendition_model().objects.all()
+        return queryset.select_related(field).prefetch_related(
+            Prefetch(f"{field}__renditions", queryset=renditions)
+        )
+
+    def links(self, items):
+        """{item pk: {"url", "is_external"}} for items whose link can be followed. A page link
+        resolves to the live page in the item's locale, else the live page linked."""
+        page_ids = {item.link_page_id for item in items if item.link_page_id}
+        pages, translations = {}, {}
+        if page_ids:
+            pages = {page.pk: page for page in Page.objects.filter(pk__in=page_ids)}
+            translations = {
+                (page.translation_key, page.locale_id): page
+                for page in Page.objects.filter(
+                    translation_key__in={page.translation_key for page in pages.values()},
+                    locale_id__in=self.locale_ids,
+                    live=True,
+                )
+            }
+        resolved = {}
+        for item in items:
+            if item.link_page_id:
+                page = pages.get(item.link_page_id)
+                target = page and (
+                    translations.get((page.translation_key, item.locale_id))
+                    or (page if page.live else None)
+                )
+                path = target and self.page_path(target)
+                if path:
+                    resolved[item.pk] = {"url": path, "is_external": False}
+            elif item.link_url:
+                resolved[item.pk] = {"url": item.link_url, "is_external": item.link_points_outside}
+        return resolved
+
+    def page_path(self, page):
+        # Passing self as Wagtail's cache object keeps the site root paths for the whole build.
+        parts = page.get_url_parts(request=self)
+        return parts[2] if parts else None
+
+    def image(self, image, renditions, alt=None):
+        if image is None:
+            return None
+        found = image.get_renditions(*renditions.values())
+        sizes = {
+            name: {
+                "url": found[spec].full_url,
+                "width": found[spec].width,
+                "height": found[spec].height,
+            }
+            for name, spec in renditions.items()
+        }
+        return {
+            "id": image.pk,
+            "alt": image.description or alt or image.title,
+            **next(iter(sizes.values())),
+            "renditions": sizes,
+        }
+
+
+def dumps(data):
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def build_fragments(locale_code, sections):
+    """Serialise `sections` of one locale from the database: {section: bytes}."""
+    default_code = settings.LANGUAGE_CODE
+    locales = {
+        locale.language_code: locale
+        for locale in Locale.objects.filter(language_code__in={locale_code, default_code})
+    }
+    context = BuildContext(locales[locale_code], locales[default_code])
+    return {section: dumps(BUILDERS[section.key](context)) for section in sections}
+
+
+# Assembling and serving
+
+
+@dataclass(frozen=True)
+class Payload:
+    entry: Entry
+    from_cache: bool
+
+
+def _version(fragments):
+    digest = hashlib.sha256(b"\0".join(fragments.values()))
+    return digest.hexdigest()[:16]
+
+
+def _assemble(locale_code, fragments):
+    version = _version(fragments)
+    language = get_language_info(locale_code)
+    head = dumps(
+        {
+            "locale": locale_code,
+            "direction": "rtl" if language["bidi"] else "ltr",
+            "version": version,
+        }
+    )
+    sections = b"".join(
+        b',"%s":%s' % (section.field.encode(), body) for section, body in fragments.items()
+    )
+    body = (
+        b'{"status":"success","data":'
+        + head[:-1]
+        + sections
+        + b'},"message":'
+        + dumps(f"Website data for {language['name']} ({locale_code}).")
+        + b',"timestamp":'
+        + dumps(now_iso())
+        + b"}"
+    )
+    return Entry(version, body)
+
+
+def get_website_data(locale_code, sections=None):
+    """The payload for one locale: all sections (cached whole) or some (from their cached
+    fragments). Builds what is missing from the database, once however many ask at once."""
+    sections = sections or list(SECTIONS)
+    whole = len(sections) == len(SECTIONS)
+    key = cache_key(locale_code, WEBSITE_DATA)
+    if whole:
+        hit = (cache.read_many([key]) or {}).get(key)
+        if hit is not None:
+            return Payload(hit, from_cache=True)
+    with cache.build_lock(cache_key(locale_code, "build")) as locked:
+        if whole and locked:
+            # Someone may have built it while we waited for the lock.
+            hit = (cache.read_many([key]) or {}).get(key)
+            if hit is not None:
+                return Payload(hit, from_cache=True)
+        return Payload(_build(locale_code, sections, key if whole else None), from_cache=False)
+
+
+def _build(locale_code, sections, whole_key):
+    section_keys = {section: cache_key(locale_code, section.key) for section in sections}
+    # Tokens first, database second: a purge in between makes our writes fail, not stale.
+    keys = [*section_keys.values(), *([whole_key] if whole_key else [])]
+    tokens = cache.tokens(keys) or {}
+    cached = cache.read_many(list(section_keys.values())) or {}
+    fragments = {
+        section: cached[key].body
+        for section, key in section_keys.items()
+        if cached.get(key) is not None
+    }
+    missing = [section for section in sections if section not in fragments]
+    built = build_fragments(locale_code, missing) if missing else {}
+    fragments = {section: fragments.get(section) or built[section] for section in sections}
+
+    entry = _assemble(locale_code, fragments)
+    writes = [
+        (section_keys[section], tokens[section_keys[section]], Entry("", body), section.ttl)
+        for section, body in built.items()
+        if section_keys[section] in tokens
+    ]
+    if whole_key and whole_key in tokens:
+        writes.append((whole_key, tokens[whole_key], entry, ttl_for(WEBSITE_DATA)))
+    cache.write_many(writes)
+    return entry
+
+
+def refresh(locale_codes, sections):
+    """Rebuild the named sections of each locale, and its whole payload, and store them.
+
+    Everything is built from the database before anything is written, so an error leaves the
+    cache as it was. Returns [{"locale", "key", "cache_key", "ttl"}] with each key's TTL as
+    Redis reports it (None when Redis did not answer).
+    """
+    built = {code: build_fragments(code, sections) for code in locale_codes}
+    fragment_keys = {
+        (code, section): cache_key(code, section.key)
+        for code in locale_codes
+        for section in sections
+    }
+    whole_keys = [cache_key(code, WEBSITE_DATA) for code in locale_codes]
+    cache.purge([*fragment_keys.values(), *whole_keys])
+    tokens = cache.tokens(list(fragment_keys.values())) or {}
+    cache.write_many(
+        [
+            (key, tokens[key], Entry("", built[code][section]), section.ttl)
+            for (code, section), key in fragment_keys.items()
+            if key in tokens
+        ]
+    )
+    for code in locale_codes:
+        get_website_data(code)  # the whole payload, from the fragments just stored
+    names = [section.key for section in sections] + [WEBSITE_DATA]
+    return [
+        {
+            "locale": code,
+            "key": name,
+            "cache_key": cache_key(code, name),
+            "ttl": cache.ttl(cache_key(code, name)),
+        }
+        for code in locale_codes
+        for name in names
+    ]

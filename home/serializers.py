@@ -1,0 +1,24 @@
+"""How the home page section of the website-data payload is built (see sitecontent.serializers
+for the build context it receives)."""
+
+from wagtail.rich_text import expand_db_html
+
+from .models import SHARE_RENDITIONS, HomePage
+
+
+def build_home(context):
+    pages = context.with_image(HomePage.objects.all(), "og_image")
+    page = next(iter(context.localized(pages)), None)
+    if page is None:
+        return None
+    return {
+        "id": page.pk,
+        "title": page.title,
+        "url": context.page_path(page),
+        "heading": page.heading or page.title,
+        "intro": expand_db_html(page.intro),
+        "seo_title": page.get_seo_title(),
+        "seo_description": page.search_description,
+        "og_image": context.image(page.og_image, SHARE_RENDITIONS),
+        "fallback_locale": context.fallback_of(page),
+    }

@@ -1,0 +1,131 @@
+"""How each site-content section of the website-data payload is built.
+
+Each builder takes a build context (cms.website_data.BuildContext) that picks the items of the
+requested locale with their default-locale fallbacks, resolves page links and serialises
+images, and returns plain JSON-ready data in editors' order. Every builder runs a fixed number
+of queries, however many items there are.
+"""
+
+from django.db.models import F
+
+from .models import (
+    HERO_RENDITIONS,
+    LOGO_RENDITIONS,
+    SHARE_RENDITIONS,
+    FooterLink,
+    Hero,
+    MenuItem,
+    Partner,
+    SiteSeo,
+    SocialMediaSettings,
+)
+
+
+def build_menu(context):
+    items = context.localized(MenuItem.objects.annotate(parent_key=F("parent__translation_key")))
+    links = context.links(items)
+    by_key = {}
+    menu = []
+    for item in items:
+        if item.pk not in links:
+            continue  # its page is not published anywhere: no link to render
+        entry = {
+            "id": item.pk,
+            "label": item.label,
+            **links[item.pk],
+            "children": [],
+            "fallback_locale": context.fallback_of(item),
+        }
+        by_key[item.translation_key] = entry
+        if item.parent_key is None:
+            menu.append(entry)
+    for item in items:
+        if item.parent_key is not None and item.pk in links:
+            parent = by_key.get(item.parent_key)
+            if parent is not None:  # under an unpublished parent: hidden with it
+                entry = by_key[item.translation_key]
+                del entry["children"]
+                parent["children"].append(entry)
+    return menu
+
+
+def build_heroes(context):
+    heroes = context.localized(context.with_image(Hero.objects.all(), "background_image"))
+    links = context.links(heroes)
+    return [
+        {
+            "id": hero.pk,
+            "title": hero.title,
+            "description": hero.description,
+            "button": (
+                {"label": hero.button_label, **links[hero.pk]}
+                if hero.button_label and hero.pk in links
+                else None
+            ),
+            "image": context.image(hero.background_image, HERO_RENDITIONS),
+            "fallback_locale": context.fallback_of(hero),
+        }
+        for hero in heroes
+    ]
+
+
+def build_partners(context):
+    partners = context.localized(context.with_image(Partner.objects.all(), "logo"))
+    return [
+        {
+            "id": partner.pk,
+            "name": partner.name,
+            "url": partner.website_url or None,
+            "logo": context.image(partner.logo, LOGO_RENDITIONS, alt=partner.name),
+            "fallback_locale": context.fallback_of(partner),
+        }
+        for partner in partners
+        if partner.logo is not None
+    ]
+
+
+def build_footer(context):
+    footer_links = context.localized(FooterLink.objects.all())
+    links = context.links(footer_links)
+    return [
+        {
+            "id": link.pk,
+            "key": link.key,
+            "label": link.label,
+            "group": link.group or None,
+            "url": links[link.pk]["url"],
+            "is_external": (
+                link.is_external if link.is_external is not None else links[link.pk]["is_external"]
+            ),
+            "fallback_locale": context.fallback_of(link),
+        }
+        for link in footer_links
+        if link.pk in links
+    ]
+
+
+def build_seo(context):
+    seo = next(
+        iter(context.localized(context.with_image(SiteSeo.objects.all(), "og_image"))), None
+    )
+    social = (
+        context.with_image(SocialMediaSettings.objects.all(), "default_share_image")
+        .filter(site__is_default_site=True)
+        .first()
+    )
+    share_image = (seo and seo.og_image) or (social and social.default_share_image)
+    return {
+        "site_name": seo.site_name if seo else None,
+        "title": seo.default_title if seo else None,
+        "description": seo.description if seo else None,
+        "keywords": seo.keyword_list if seo else [],
+        "og_image": context.image(share_image, SHARE_RENDITIONS),
+        "social": {
+            "x_handle": social.x_handle or None if social else None,
+            "facebook_url": social.facebook_url or None if social else None,
+            "instagram_url": social.instagram_url or None if social else None,
+            "linkedin_url": social.linkedin_url or None if social else None,
+            "youtube_url": social.youtube_url or None if social else None,
+        },
+        "fallback_locale": context.fallback_of(seo) if seo else None,
+    }

@@ -1,0 +1,6 @@
+from django.dispatch import Signal
+
+# Sent after drag-and-drop reordering committed (it writes with QuerySet.update, so no
+# post_save or published signal tells anyone). Arguments: sender (the model), translation_keys
+# (the translation groups whose position changed).
+reordered = Signal()
