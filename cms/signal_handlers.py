@@ -52,15 +52,34 @@ def all_locales():
     return [code for code, _ in settings.WAGTAIL_CONTENT_LANGUAGES]
 
 
-def showing_locales(locale_code):
-    """Locales whose payload can show an item of `locale_code`: its own and, for the default
-    locale, every other one (they fall back to it where they have no live translation)."""
-    return all_locales() if locale_code == settings.LANGUAGE_CODE else [locale_code]
+def showing_locales(model, translation_key, locale_code):
+    """Locales whose payload shows this item (or page): its own and, for the default locale,
+    those where it has no live translation (they fall back to it)."""
+    if locale_code != settings.LANGUAGE_CODE:
+        return {locale_code}
+    translated = set(
+        model.objects.filter(translation_key=translation_key, live=True)
+        .exclude(locale__language_code=locale_code)
+        .values_list("locale__language_code", flat=True)
+    )
+    return {code for code in all_locales() if code not in translated}
+
+
+def showing_locales_of_all(model, items):
+    """The union of showing_locales over (translation_key, locale code) pairs."""
+    return {
+        code
+        for translation_key, locale_code in set(items)
+        for code in showing_locales(model, translation_key, locale_code)
+    }
 
 
 def purge_after_commit(section, locale_codes):
-    keys = [cache_key(code, name) for code in locale_codes for name in (section, WEBSITE_DATA)]
-    transaction.on_commit(partial(website_cache.purge, keys))
+    keys = [
+        cache_key(code, name) for code in sorted(locale_codes) for name in (section, WEBSITE_DATA)
+    ]
+    if keys:
+        transaction.on_commit(partial(website_cache.purge, keys))
 
 
 # Site-content snippets
@@ -78,13 +97,13 @@ def site_content_saved(sender, instance, update_fields=None, **kwargs):
     if update_fields is not None and set(update_fields) <= BOOKKEEPING_FIELDS:
         return
     if instance.live or getattr(instance, "_was_live", False):
-        purge_after_commit(
-            SNIPPET_SECTIONS[sender], showing_locales(instance.locale.language_code)
-        )
+        site_content_changed(sender, instance)
 
 
-def site_content_deleted(sender, instance, **kwargs):
-    purge_after_commit(SNIPPET_SECTIONS[sender], showing_locales(instance.locale.language_code))
+def site_content_changed(sender, instance, **kwargs):
+    """A live item changed, went live, went offline, or was deleted."""
+    locales = showing_locales(sender, instance.translation_key, instance.locale.language_code)
+    purge_after_commit(SNIPPET_SECTIONS[sender], locales)
 
 
 def site_content_reordered(sender, translation_keys, **kwargs):
@@ -102,13 +121,18 @@ def page_changed(sender, instance, **kwargs):
     """A page was published, unpublished (deleting a live page sends this too) or moved: its
     URL, and its descendants', may have changed."""
     page = instance
-    locales = showing_locales(page.locale.language_code)
+    # Where links to this page's translation group resolve to this very page: its own locale,
+    # and the locales without a live translation of it (links fall back to the linked page).
+    resolving_here = showing_locales(Page, page.translation_key, page.locale.language_code)
     if issubclass(page.specific_class, HomePage):
-        purge_after_commit("home_page", locales)
+        purge_after_commit("home_page", resolving_here)
     group_keys = Page.objects.descendant_of(page, inclusive=True).values("translation_key")
     for model, section in PAGE_LINK_SECTIONS.items():
-        if model.objects.filter(link_page__translation_key__in=group_keys).exists():
-            purge_after_commit(section, locales)
+        linking = model.objects.filter(
+            link_page__translation_key__in=group_keys,
+            locale__language_code__in=resolving_here,
+        ).values_list("translation_key", "locale__language_code")
+        purge_after_commit(section, showing_locales_of_all(model, linking))
 
 
 def page_moved(sender, instance, **kwargs):
@@ -121,15 +145,10 @@ def page_moved(sender, instance, **kwargs):
 def image_changed(sender, instance, **kwargs):
     """A new file, focal point, alt text, or a deleted image: every section that shows it."""
     for model, field, section in IMAGE_USES:
-        codes = set(
-            model.objects.filter(**{field: instance}).values_list(
-                "locale__language_code", flat=True
-            )
+        users = model.objects.filter(**{field: instance}).values_list(
+            "translation_key", "locale__language_code"
         )
-        if codes:
-            purge_after_commit(
-                section, sorted({c for code in codes for c in showing_locales(code)})
-            )
+        purge_after_commit(section, showing_locales_of_all(model, users))
     if SocialMediaSettings.objects.filter(default_share_image=instance).exists():
         purge_after_commit("seo_data", all_locales())
 
@@ -147,7 +166,7 @@ def register_signal_handlers():
     for model in SNIPPET_SECTIONS:
         pre_save.connect(remember_live_state, sender=model)
         post_save.connect(site_content_saved, sender=model)
-        post_delete.connect(site_content_deleted, sender=model)
+        post_delete.connect(site_content_changed, sender=model)
         reordered.connect(site_content_reordered, sender=model)
     page_published.connect(page_changed)
     page_unpublished.connect(page_changed)

@@ -1,0 +1,117 @@
+"""The cache's contract: a hit costs no query, a miss a fixed number, a cold key is built once."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from cms import website_data
+from cms.cache import SECTIONS, WEBSITE_DATA, all_keys, cache_key, website_cache
+from tests.factories import PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_hit_makes_no_database_query_and_returns_the_stored_bytes(
+    client, site, django_assert_num_queries
+):
+    first = client.get("/api/website-data/?locale=ar")
+    assert first["X-Cache"] == "MISS"
+    with django_assert_num_queries(0):
+        hit = client.get("/api/website-data/?locale=ar")
+    assert hit["X-Cache"] == "HIT"
+    assert hit.content == first.content  # the stored bytes, timestamp included
+
+
+def test_a_304_on_a_hit_makes_no_database_query(client, site, django_assert_num_queries):
+    etag = client.get("/api/website-data/?locale=en")["ETag"]
+    with django_assert_num_queries(0):
+        response = client.get("/api/website-data/?locale=en", headers={"If-None-Match": etag})
+    assert response.status_code == 304
+
+
+def cold_build_queries(client):
+    """Queries of one cold build (renditions already made, as in steady state)."""
+    website_cache.purge(all_keys(["en", "ar"]))
+    client.get("/api/website-data/?locale=ar")  # a first build makes the renditions
+    website_cache.purge(all_keys(["en", "ar"]))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/website-data/?locale=ar")
+    assert response["X-Cache"] == "MISS"
+    return len(queries)
+
+
+def test_a_miss_costs_the_same_queries_for_5_or_200_partners(client, site):
+    for _ in range(3):
+        PartnerFactory(live=True)
+    with_5 = cold_build_queries(client)
+    for _ in range(195):
+        PartnerFactory(live=True)
+    with_200 = cold_build_queries(client)
+    assert with_5 == with_200 == 12
+    assert len(client.get("/api/website-data/?locale=ar").json()["data"]["partners"]) == 200
+
+
+def test_each_key_gets_its_configured_ttl(client, site, settings):
+    settings.CMS_CACHE_TTLS = {"heroes": 77}
+    client.get("/api/website-data/?locale=en")
+    raw = website_cache.store.client
+    assert 3590 < raw.ttl(cache_key("en", WEBSITE_DATA)) <= 3600
+    assert 70 < raw.ttl(cache_key("en", "heroes")) <= 77
+    assert 1790 < raw.ttl(cache_key("en", "menu_items")) <= 1800
+    assert 3590 < raw.ttl(cache_key("en", "home_page")) <= 3600
+
+
+def test_the_key_plan_names_every_section_per_locale():
+    assert all_keys(["ar"]) == [
+        "cms:v1:ar:website_data",
+        "cms:v1:ar:menu_items",
+        "cms:v1:ar:heroes",
+        "cms:v1:ar:partners",
+        "cms:v1:ar:footer_links",
+        "cms:v1:ar:seo_data",
+        "cms:v1:ar:home_page",
+    ]
+    assert [s.default_ttl for s in SECTIONS] == [1800, 1800, 1800, 1800, 3600, 3600]
+
+
+def test_a_sections_request_reuses_cached_sections(client, site, django_assert_num_queries):
+    client.get("/api/website-data/?locale=en")
+    with django_assert_num_queries(0):
+        response = client.get("/api/website-data/?locale=en&sections=menu,seo")
+    assert response.status_code == 200
+    assert list(response.json()["data"]) == ["locale", "direction", "version", "menu", "seo"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_cold_key_under_concurrent_requests_is_built_once(site, monkeypatch):
+    builds = []
+    real_build = website_data.build_fragments
+
+    def counted_slow_build(locale_code, sections):
+        builds.append(locale_code)
+        threading.Event().wait(0.3)  # long enough for every request to arrive meanwhile
+        return real_build(locale_code, sections)
+
+    monkeypatch.setattr(website_data, "build_fragments", counted_slow_build)
+    start = threading.Barrier(8)
+    bodies = []
+
+    def request():
+        start.wait()
+        response = Client().get("/api/website-data/?locale=en")
+        bodies.append((response.status_code, response.content))
+        connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert builds == ["en"]
+    assert len(bodies) == 8
+    assert {status for status, _ in bodies} == {200}
+    assert len({body for _, body in bodies}) == 1
