@@ -248,12 +248,8 @@ class WebsiteCache:
     """The cache as the rest of the project sees it: never raises because Redis is down."""
 
     def __init__(self):
-        self._store = None
         self._store_lock = threading.Lock()
-        self.healthy = True
-        self._last_attempt = 0.0
-        self._last_warning = 0.0
-        self._suppressed = 0
+        self.reset()
 
     @property
     def store(self):
@@ -277,6 +273,8 @@ class WebsiteCache:
         self._store = None
         self.healthy = True
         self._last_attempt = 0.0
+        self._last_warning = 0.0
+        self._suppressed = 0
 
     # Reads and writes: None / False when Redis cannot be trusted right now.
 

@@ -115,3 +115,24 @@ def test_a_cold_key_under_concurrent_requests_is_built_once(site, monkeypatch):
     assert len(bodies) == 8
     assert {status for status, _ in bodies} == {200}
     assert len({body for _, body in bodies}) == 1
+
+
+def test_a_write_with_a_token_older_than_the_last_purge_is_refused(db):
+    from cms.cache import Entry
+
+    key = cache_key("en", "heroes")
+    token = website_cache.tokens([key])[key]
+    website_cache.purge([key])
+    assert website_cache.write_many([(key, token, Entry("v", b"[]"), 60)]) == [False]
+    assert website_cache.store.client.get(key) is None
+
+
+def test_a_value_stored_under_an_older_token_is_not_read(db):
+    from cms.cache import Entry
+
+    key = cache_key("en", "heroes")
+    token = website_cache.tokens([key])[key]
+    assert website_cache.write_many([(key, token, Entry("v", b"[]"), 60)]) == [True]
+    assert website_cache.read_many([key])[key] == Entry("v", b"[]")
+    website_cache.store.client.set(f"{key}:gen", "newer-token")  # as a purge would
+    assert website_cache.read_many([key])[key] is None

@@ -1,0 +1,170 @@
+"""Redis down or frozen mid-test: the API keeps answering from the database, the outage is
+logged once, /health/ says degraded, and a publish made meanwhile is not lost.
+
+Each test gets its own redis-server (the real one, on a free loopback port) so it can stop,
+freeze (SIGSTOP) and resume it.
+"""
+
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+from django.core.cache import cache as django_cache
+
+from cms.cache import RETRY_INTERVAL, WebsiteCache, cache_key, website_cache
+from cms.models import PendingPurge
+from tests.factories import publish
+
+pytestmark = pytest.mark.django_db
+
+
+class RedisServer:
+    def __init__(self, tmp_path):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(tmp_path),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        for _ in range(100):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def freeze(self):
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self):
+        os.kill(self.process.pid, signal.SIGCONT)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.thaw()
+            self.process.terminate()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def redis_server(tmp_path, settings):
+    server = RedisServer(tmp_path)
+    caches = {**settings.CACHES}
+    caches["default"] = {**caches["default"], "LOCATION": server.url}
+    settings.CACHES = caches
+    website_cache.reset()
+    yield server
+    server.stop()
+    website_cache.reset()
+
+
+def wait_past_retry_interval():
+    time.sleep(RETRY_INTERVAL + 0.1)
+
+
+def heroes(client, code="en"):
+    response = client.get(f"/api/website-data/?locale={code}")
+    assert response.status_code == 200
+    return [hero["title"] for hero in response.json()["data"]["heroes"]]
+
+
+def test_with_redis_down_every_endpoint_answers_from_the_database(client, site, redis_server):
+    assert heroes(client) == ["Clean power", "English only hero"]
+    redis_server.stop()
+    assert heroes(client, "ar") == ["طاقة نظيفة", "English only hero"]
+    assert client.get("/api/website-data/?locale=en")["X-Cache"] == "MISS"
+    for path in ("/api/v2/heroes/?locale=ar", "/api/v2/pages/", "/api/v2/images/", "/"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_with_redis_down_health_says_degraded(client, site, redis_server):
+    redis_server.stop()
+    response = client.get("/health/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["database"]["status"] == "ok"
+    assert body["checks"]["cache"] == {"status": "error", "latency_ms": None}
+
+
+def test_an_outage_is_logged_once_not_per_request(client, site, redis_server, caplog):
+    redis_server.stop()
+    with caplog.at_level(logging.WARNING, logger="cms.cache"):
+        for _ in range(20):
+            heroes(client)
+            wait_past_retry_interval() if _ == 10 else None
+    warnings = [r for r in caplog.records if "Redis unavailable" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+def test_a_frozen_redis_costs_a_bounded_delay_not_an_error(client, site, redis_server):
+    heroes(client)
+    redis_server.freeze()
+    try:
+        started = time.monotonic()
+        assert heroes(client) == ["Clean power", "English only hero"]
+        first = time.monotonic() - started
+        started = time.monotonic()
+        heroes(client)
+        second = time.monotonic() - started
+    finally:
+        redis_server.thaw()
+    assert first < 3, f"a hanging Redis call must be cut short, took {first:.1f}s"
+    assert second < 3
+
+
+def test_a_publish_during_an_outage_is_applied_when_redis_is_back(
+    client, site, redis_server, django_capture_on_commit_callbacks
+):
+    assert heroes(client) == ["Clean power", "English only hero"]  # cached
+    redis_server.freeze()  # Redis keeps its (soon stale) data but does not answer
+    try:
+        hero = site["hero"]
+        hero.title = "Published during the outage"
+        with django_capture_on_commit_callbacks(execute=True):
+            publish(hero)
+        assert PendingPurge.objects.filter(key=cache_key("en", "heroes")).exists()
+        assert heroes(client)[0] == "Published during the outage"  # from the database
+    finally:
+        redis_server.thaw()
+
+    wait_past_retry_interval()
+    assert heroes(client)[0] == "Published during the outage"
+    assert not PendingPurge.objects.exists()
+    # Another process, which never noticed the outage, reads Redis directly: nothing stale.
+    other_process = WebsiteCache()
+    key = cache_key("en", "website_data")
+    cached = other_process.read_many([key])[key]
+    assert cached is None or b"Published during the outage" in cached.body
+
+
+def test_health_applies_purges_kept_during_an_outage(client, site, redis_server):
+    heroes(client)
+    PendingPurge.objects.create(key=cache_key("en", "website_data"))
+    assert client.get("/health/").json()["status"] == "ok"
+    assert not PendingPurge.objects.exists()
+    assert client.get("/api/website-data/?locale=en")["X-Cache"] == "MISS"
+
+
+def test_wagtails_own_caches_survive_redis_going_away(site, redis_server):
+    redis_server.stop()
+    assert django_cache.get("anything") is None  # ignored, not raised
