@@ -145,6 +145,8 @@ class BuildContext:
         return parts[2] if parts else None
 
     def image(self, image, renditions, alt=None):
+        """The image's renditions by name, with its alt text: `alt` when given (text in the
+        payload's language), else the image's description (images are not translated)."""
         if image is None:
             return None
         found = image.get_renditions(*renditions.values())
@@ -158,7 +160,7 @@ class BuildContext:
         }
         return {
             "id": image.pk,
-            "alt": image.description or alt or image.title,
+            "alt": alt or image.default_alt_text,
             **next(iter(sizes.values())),
             "renditions": sizes,
         }

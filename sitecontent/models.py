@@ -329,7 +329,7 @@ class Partner(OrderedSiteContent):
         blank=False,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text=_("The partner's logo; its alt text is the partner's name unless set."),
+        help_text=_("The partner's logo; frontends describe it with the partner's name."),
     )
     website_url = models.URLField(
         _("website"), blank=True, help_text=_("The partner's website, opened from the logo.")

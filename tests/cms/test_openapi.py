@@ -1,0 +1,62 @@
+"""The OpenAPI document is valid, served, and real responses match it."""
+
+import json
+
+import pytest
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
+
+from cms.views import OPENAPI_DOCUMENT
+
+pytestmark = pytest.mark.django_db
+DOCUMENT = json.loads(OPENAPI_DOCUMENT.read_text())
+TOKEN = "openapi-test-token"
+
+
+def assert_matches_document(response, path, method="get"):
+    documented = DOCUMENT["paths"][path][method]["responses"][str(response.status_code)]
+    schema = documented["content"]["application/json"]["schema"]
+    validator = Draft202012Validator({**schema, "components": DOCUMENT["components"]})
+    errors = sorted(validator.iter_errors(response.json()), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+def test_the_document_is_valid_openapi_3_1():
+    validate(DOCUMENT)
+    assert DOCUMENT["openapi"] == "3.1.0"
+
+
+def test_the_document_is_served(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    assert json.loads(b"".join(response.streaming_content)) == DOCUMENT
+
+
+@pytest.mark.parametrize("query", ["?locale=en", "?locale=ar", "?locale=ar&sections=menu,seo"])
+def test_website_data_responses_match(client, site, query):
+    assert_matches_document(client.get(f"/api/website-data/{query}"), "/api/website-data/")
+
+
+def test_website_data_errors_match(client, site):
+    assert_matches_document(client.get("/api/website-data/?locale=fr"), "/api/website-data/")
+    assert_matches_document(client.post("/api/website-data/"), "/api/website-data/")
+
+
+def test_update_redis_responses_match(client, site, settings):
+    settings.CMS_CACHE_REFRESH_TOKEN = TOKEN
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    path = "/api/update-redis/"
+    for response in (
+        client.post(path, headers=auth),
+        client.post(path, "{", content_type="application/json", headers=auth),
+        client.post(path),
+        client.get(path, headers=auth),
+        client.post(path, "x" * 20000, content_type="application/json", headers=auth),
+    ):
+        # Every status, the 405 to a GET included, is documented under the POST operation.
+        assert_matches_document(response, path, "post")
+
+
+def test_health_and_info_match(client, site):
+    assert_matches_document(client.get("/health/"), "/health/")
+    assert_matches_document(client.get("/"), "/")
