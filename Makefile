@@ -8,7 +8,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv run serve migrate seed superuser test lint format check clean
+.PHONY: help venv run migrate seed superuser test bench lint format clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,10 @@ run: seed superuser ## Bring up the CMS with demo content on http://127.0.0.1:80
 test: venv ## Run the test suite against a throwaway PostgreSQL and Redis
 	scripts/install-system-deps
 	scripts/with-services $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: venv ## Benchmark /api/website-data/ against a bare view (gunicorn, PostgreSQL, Redis)
+	scripts/install-system-deps
+	scripts/with-services $(PY) scripts/bench_website_data.py $(BENCH_ARGS)
 
 lint: venv ## ruff lint and format check, Django checks, no missing migrations
 	$(VENV)/bin/ruff check .

@@ -222,25 +222,39 @@ def _assemble(locale_code, fragments):
 
 
 def get_website_data(locale_code, sections=None):
-    """The payload for one locale: all sections (cached whole) or some (from their cached
-    fragments). Builds what is missing from the database, once however many ask at once."""
+    """The payload for one locale: all sections (cached whole) or some (assembled from their
+    cached fragments). Builds what is missing from the database, once however many ask."""
     sections = sections or list(SECTIONS)
-    whole = len(sections) == len(SECTIONS)
-    key = cache_key(locale_code, WEBSITE_DATA)
-    if whole:
-        hit = (cache.read_many([key]) or {}).get(key)
-        if hit is not None:
-            return Payload(hit, from_cache=True)
+    hit = _from_cache(locale_code, sections)
+    if hit is not None:
+        return Payload(hit, from_cache=True)
     with cache.build_lock(cache_key(locale_code, "build")) as locked:
-        if whole and locked:
+        if locked:
             # Someone may have built it while we waited for the lock.
-            hit = (cache.read_many([key]) or {}).get(key)
+            hit = _from_cache(locale_code, sections)
             if hit is not None:
                 return Payload(hit, from_cache=True)
-        return Payload(_build(locale_code, sections, key if whole else None), from_cache=False)
+        return Payload(_build(locale_code, sections), from_cache=False)
 
 
-def _build(locale_code, sections, whole_key):
+def _is_whole(sections):
+    return len(sections) == len(SECTIONS)
+
+
+def _from_cache(locale_code, sections):
+    """One MGET: the stored whole payload, or a subset assembled from stored fragments."""
+    if _is_whole(sections):
+        key = cache_key(locale_code, WEBSITE_DATA)
+        return (cache.read_many([key]) or {}).get(key)
+    keys = {section: cache_key(locale_code, section.key) for section in sections}
+    found = cache.read_many(list(keys.values())) or {}
+    if all(found.get(key) is not None for key in keys.values()):
+        return _assemble(locale_code, {section: found[key].body for section, key in keys.items()})
+    return None
+
+
+def _build(locale_code, sections):
+    whole_key = cache_key(locale_code, WEBSITE_DATA) if _is_whole(sections) else None
     section_keys = {section: cache_key(locale_code, section.key) for section in sections}
     # Tokens first, database second: a purge in between makes our writes fail, not stale.
     keys = [*section_keys.values(), *([whole_key] if whole_key else [])]
