@@ -172,6 +172,8 @@ def dumps(data):
 
 def build_fragments(locale_code, sections):
     """Serialise `sections` of one locale from the database: {section: bytes}."""
+    if not sections:
+        return {}
     default_code = settings.LANGUAGE_CODE
     locales = {
         locale.language_code: locale
@@ -254,19 +256,24 @@ def _from_cache(locale_code, sections):
 
 
 def _build(locale_code, sections):
+    entry, writes = _prepare(locale_code, sections)
+    cache.write_many(writes)
+    return entry
+
+
+def _prepare(locale_code, sections, rebuild=()):
+    """Build `sections` of one locale, reusing cached fragments except those in `rebuild`.
+    Returns the assembled entry and the cache writes that store it."""
     whole_key = cache_key(locale_code, WEBSITE_DATA) if _is_whole(sections) else None
     section_keys = {section: cache_key(locale_code, section.key) for section in sections}
     # Tokens first, database second: a purge in between makes our writes fail, not stale.
-    keys = [*section_keys.values(), *([whole_key] if whole_key else [])]
-    tokens = cache.tokens(keys) or {}
-    cached = cache.read_many(list(section_keys.values())) or {}
+    tokens = cache.tokens([*section_keys.values(), *filter(None, [whole_key])]) or {}
+    reusable = [key for section, key in section_keys.items() if section not in rebuild]
+    cached = (cache.read_many(reusable) or {}) if reusable else {}
     fragments = {
-        section: cached[key].body
-        for section, key in section_keys.items()
-        if cached.get(key) is not None
+        section: cached[key].body for section, key in section_keys.items() if cached.get(key)
     }
-    missing = [section for section in sections if section not in fragments]
-    built = build_fragments(locale_code, missing) if missing else {}
+    built = build_fragments(locale_code, [s for s in sections if s not in fragments])
     fragments = {section: fragments.get(section) or built[section] for section in sections}
 
     entry = _assemble(locale_code, fragments)
@@ -275,37 +282,21 @@ def _build(locale_code, sections):
         for section, body in built.items()
         if section_keys[section] in tokens
     ]
-    if whole_key and whole_key in tokens:
+    if whole_key in tokens:
         writes.append((whole_key, tokens[whole_key], entry, ttl_for(WEBSITE_DATA)))
-    cache.write_many(writes)
-    return entry
+    return entry, writes
 
 
 def refresh(locale_codes, sections):
     """Rebuild the named sections of each locale, and its whole payload, and store them.
 
-    Everything is built from the database before anything is written, so an error leaves the
-    cache as it was. Returns [{"locale", "key", "cache_key", "ttl"}] with each key's TTL as
-    Redis reports it (None when Redis did not answer).
+    Everything is built before anything is written, so an error leaves the cache as it was;
+    like any build, the writes are refused for keys a publish purged meanwhile. Returns
+    [{"locale", "key", "cache_key", "ttl"}] with each key's TTL as Redis reports it (None when
+    Redis did not answer).
     """
-    built = {code: build_fragments(code, sections) for code in locale_codes}
-    fragment_keys = {
-        (code, section): cache_key(code, section.key)
-        for code in locale_codes
-        for section in sections
-    }
-    whole_keys = [cache_key(code, WEBSITE_DATA) for code in locale_codes]
-    cache.purge([*fragment_keys.values(), *whole_keys])
-    tokens = cache.tokens(list(fragment_keys.values())) or {}
-    cache.write_many(
-        [
-            (key, tokens[key], Entry("", built[code][section]), section.ttl)
-            for (code, section), key in fragment_keys.items()
-            if key in tokens
-        ]
-    )
-    for code in locale_codes:
-        get_website_data(code)  # the whole payload, from the fragments just stored
+    prepared = [_prepare(code, list(SECTIONS), rebuild=set(sections)) for code in locale_codes]
+    cache.write_many([write for _, writes in prepared for write in writes])
     names = [section.key for section in sections] + [WEBSITE_DATA]
     return [
         {

@@ -197,3 +197,32 @@ def test_the_cache_commands_refuse_unknown_names(site):
         call_command("warm_cache", "--locale", "fr")
     with pytest.raises(CommandError, match="Unknown section"):
         call_command("purge_cache", "--section", "blog")
+
+
+def test_a_publish_during_a_refresh_is_not_overwritten_by_it(
+    client, site, monkeypatch, django_capture_on_commit_callbacks
+):
+    from cms import website_data
+    from tests.factories import publish
+
+    real_build = website_data.build_fragments
+    published = []
+
+    def build_then_publish(locale_code, sections):
+        fragments = real_build(locale_code, sections)  # the refresh read "Clean power"
+        if not published:
+            hero = site["hero"]
+            hero.title = "Published mid-refresh"
+            with django_capture_on_commit_callbacks(execute=True):
+                publish(hero)
+            published.append(hero)
+        return fragments
+
+    monkeypatch.setattr(website_data, "build_fragments", build_then_publish)
+    assert refresh(client, {"locales": ["en"]}).status_code == 200
+    monkeypatch.setattr(website_data, "build_fragments", real_build)
+
+    titles = [
+        h["title"] for h in client.get("/api/website-data/?locale=en").json()["data"]["heroes"]
+    ]
+    assert titles[0] == "Published mid-refresh"

@@ -1,29 +1,17 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from cms.website_data import (
-    InvalidRequest,
-    parse_locale,
-    parse_sections,
-    refresh,
-    supported_locales,
-)
+from cms.management.cache_selection import add_selection_arguments, selected
+from cms.website_data import refresh
 
 
 class Command(BaseCommand):
     help = "Rebuild the website-data cache from published content (all locales and sections)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--locale", action="append", dest="locales", help="e.g. ar (repeat)")
-        parser.add_argument(
-            "--section", action="append", dest="sections", help="e.g. menu_items (repeat)"
-        )
+        add_selection_arguments(parser)
 
     def handle(self, *args, locales=None, sections=None, **options):
-        try:
-            codes = [parse_locale(code) for code in locales] if locales else supported_locales()
-            chosen = parse_sections(sections)
-        except InvalidRequest as error:
-            raise CommandError(str(error)) from error
+        codes, chosen = selected(locales, sections)
         for key in refresh(codes, chosen):
             ttl = "not stored (Redis unavailable)" if key["ttl"] is None else f"{key['ttl']} s"
             self.stdout.write(f"{key['cache_key']}: {ttl}")
