@@ -15,7 +15,7 @@ from wagtail.models import Locale
 
 from sitecontent.models import FooterLink, Hero, MenuItem, Partner
 
-from .responses import envelope
+from .responses import error_envelope
 from .website_data import supported_locales
 
 
@@ -39,7 +39,7 @@ class PublicEndpoint:
     def handle_exception(self, exc):
         response = super().handle_exception(exc)
         detail = response.data.get("message") or response.data.get("detail") or str(exc)
-        response.data = envelope(None, str(detail), status="error")
+        response.data = error_envelope(str(detail))
         return response
 
 

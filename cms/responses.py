@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from django.http import JsonResponse
 from django.views.decorators.cache import add_never_cache_headers
+from django_guid import get_guid
 
 
 def now_iso():
@@ -21,8 +22,13 @@ def success_response(data, message, status=200):
     return response
 
 
+def error_envelope(message):
+    """An error in the envelope, with the request id that the logs of this request carry."""
+    return envelope(None, message, status="error") | {"request_id": get_guid()}
+
+
 def error_response(status, message, headers=None):
-    response = JsonResponse(envelope(None, message, status="error"), status=status)
+    response = JsonResponse(error_envelope(message), status=status)
     for name, value in (headers or {}).items():
         response[name] = value
     add_never_cache_headers(response)

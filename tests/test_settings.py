@@ -16,6 +16,7 @@ PROD_ENV = {
     "ALLOWED_HOSTS": "cms.example.com",
     "DATABASE_URL": "postgres://cms:cms@db.internal:5432/cms",
     "REDIS_URL": "redis://redis.internal:6379/0",
+    "WAGTAILADMIN_BASE_URL": "https://cms.example.com",
 }
 
 
@@ -79,7 +80,10 @@ def test_prod_settings_refuse_to_start_without_secret_key_and_name_it():
 def test_prod_settings_name_every_missing_variable():
     result = load_settings("config.settings.prod")
     assert result.returncode != 0
-    assert "SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL" in result.stderr
+    assert (
+        "SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, WAGTAILADMIN_BASE_URL"
+        in result.stderr
+    )
 
 
 def test_base_settings_are_production_safe():

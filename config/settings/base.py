@@ -4,6 +4,7 @@ This is the only settings module that reads the environment (prod.py adds what p
 insists on). Nothing here is a secret and DEBUG is off: dev.py loosens on purpose.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "django_filters",
     "storages",
     "corsheaders",
+    "axes",
+    "django_guid",
     "rest_framework",
     "wagtail.api.v2",
     # Project apps last: cms sets up roles after every other app's permissions exist.
@@ -57,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line and response of the request carries its id.
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything that can answer, so CORS headers are on every /api/ response.
     "corsheaders.middleware.CorsMiddleware",
@@ -68,7 +73,36 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: answers 429 to a locked-out login.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out credentials
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Brute-force protection of the admin logins (django-axes): after CMS_LOGIN_FAILURE_LIMIT
+# failures for one username from one address, that pair is refused for the cool-off period.
+AXES_FAILURE_LIMIT = env.int("CMS_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("CMS_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "cms.security.client_ip"
+# Behind nginx, the client's address is in X-Real-IP (set by our nginx configuration).
+CMS_BEHIND_PROXY = env.bool("CMS_BEHIND_PROXY", default=False)
+
+# Sessions stay in the database: Redis is a cache and may be flushed.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# A request id on every request (nginx's X-Request-ID, or a new one), in every log line and
+# response header (django-guid).
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": True,
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -193,13 +227,38 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]  # browsers only read; writes ar
 WAGTAILAPI_BASE_URL = env.str("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 WAGTAILAPI_LIMIT_MAX = 100
 
+# One JSON object per log record on stdout, with the request id (dev.py switches to text).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
+            "rename_fields": {
+                "asctime": "time",
+                "levelname": "level",
+                "name": "logger",
+                "correlation_id": "request_id",
+            },
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("CMS_LOG_LEVEL", default="INFO")},
     "loggers": {
         # One line per background task run is noise: Wagtail queues several per save.
         "django_tasks": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # not its start-up banner in every process
+        # Django's own handlers would print request errors a second time.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

@@ -2,9 +2,12 @@
 SQLite and local memory unless DATABASE_URL / REDIS_URL are set."""
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY
+from .base import LOGGING, SECRET_KEY
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-used-in-production"
 ALLOWED_HOSTS = ["*"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Readable log lines in a terminal.
+LOGGING["handlers"]["console"]["formatter"] = "text"
