@@ -26,7 +26,7 @@ def load_settings(module, **env):
         "import django; from django.conf import settings; django.setup(); "
         "print(settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'])"
     )
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
         env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": module, **env},

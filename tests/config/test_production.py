@@ -25,7 +25,7 @@ PROD_ENV = {
 
 
 def manage(*args, **env):
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "config.settings.prod", **env},

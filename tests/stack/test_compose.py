@@ -1,0 +1,98 @@
+"""The compose files and the Dockerfile, read as data: what the operators will run."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = ROOT / "compose"
+
+
+def load(name):
+    return yaml.safe_load((COMPOSE / name / "compose.yaml").read_text())
+
+
+@pytest.fixture(params=["dev", "prod"])
+def compose(request):
+    return request.param, load(request.param)
+
+
+def test_both_stacks_run_postgresql_15_and_redis_7_with_healthchecks(compose):
+    _, spec = compose
+    services = spec["services"]
+    assert services["db"]["image"].startswith("postgres:15")
+    assert services["redis"]["image"].startswith("redis:7")
+    for name in ("db", "redis", "web"):
+        assert services[name]["healthcheck"]["test"], name
+
+
+def test_the_database_and_redis_are_never_published_to_the_host(compose):
+    _, spec = compose
+    for name in ("db", "redis"):
+        assert "ports" not in spec["services"][name], name
+
+
+def test_the_production_stack_has_its_services_and_volumes():
+    spec = load("prod")
+    assert set(spec["services"]) == {"web", "migrate", "static", "nginx", "certbot", "db", "redis"}
+    assert {"db-data", "media", "static", "certificates"} <= set(spec["volumes"])
+    published = {name for name, service in spec["services"].items() if "ports" in service}
+    assert published == {"nginx"}
+
+
+def test_migrations_run_once_per_deploy_not_in_the_web_command():
+    services = load("prod")["services"]
+    assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--no-input"]
+    assert services["migrate"]["restart"] == "no"
+    assert "command" not in services["web"]  # the image's gunicorn CMD
+    assert services["web"]["depends_on"]["migrate"] == {
+        "condition": "service_completed_successfully"
+    }
+
+
+def test_redis_has_a_password_and_an_eviction_policy_that_keeps_purge_tokens():
+    command = " ".join(load("prod")["services"]["redis"]["command"])
+    assert "--requirepass" in command
+    assert "--maxmemory-policy volatile-lru" in command
+
+
+def test_files_the_compose_files_mount_or_run_exist():
+    for name in ("dev", "prod"):
+        spec = load(name)
+        for service in spec["services"].values():
+            build = service.get("build")
+            if build:
+                context = (COMPOSE / name / build["context"]).resolve()
+                assert (context / build["dockerfile"]).is_file()
+            for volume in service.get("volumes", []):
+                source = volume.split(":")[0]
+                if source.startswith("."):
+                    assert (COMPOSE / name / source).exists(), source
+            command = " ".join(service.get("command", []) or [])
+            for script in re.findall(r"(?:manage\.py|scripts/[\w-]+)", command):
+                assert (ROOT / script).exists(), script
+            test = " ".join(service.get("healthcheck", {}).get("test", []))
+            for script in re.findall(r"scripts/[\w-]+", test):
+                assert (ROOT / script).exists(), script
+
+
+def test_the_image_is_multi_stage_non_root_and_collects_static_at_build():
+    dockerfile = (COMPOSE / "Dockerfile").read_text()
+    assert len(re.findall(r"^FROM ", dockerfile, re.MULTILINE)) == 2
+    assert re.search(r"^USER app$", dockerfile, re.MULTILINE)
+    assert "collectstatic" in dockerfile
+    cmd = re.search(r"^CMD (.*)$", dockerfile, re.MULTILINE).group(1)
+    assert "gunicorn" in cmd and "migrate" not in cmd
+    assert (ROOT / "config" / "gunicorn.conf.py").is_file()
+    assert (ROOT / "scripts" / "container-healthcheck").is_file()
+
+
+def test_gunicorn_settings_scale_workers_and_restart_them_gracefully():
+    namespace = {}
+    exec((ROOT / "config" / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102
+    assert namespace["workers"] >= 3
+    assert namespace["max_requests"] > 0 and namespace["max_requests_jitter"] > 0
+    assert namespace["timeout"] and namespace["graceful_timeout"]
+    assert namespace["accesslog"] == "-"
