@@ -42,11 +42,13 @@ bench: venv ## Benchmark /api/website-data/ against a bare view (gunicorn, Postg
 	scripts/install-system-deps
 	scripts/with-services $(PY) scripts/bench_website_data.py $(BENCH_ARGS)
 
-lint: venv ## ruff lint and format check, Django checks, no missing migrations
+lint: venv ## ruff lint and format check, Django checks, no missing migrations, bandit, actionlint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/bandit --quiet --recursive --severity-level medium --exclude "*/migrations/*" cms home sitecontent config
+	cd scripts/workflow-lint && npm ci --silent --no-audit --no-fund && node lint.mjs
 
 format: venv ## Apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .

@@ -24,7 +24,8 @@ max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 # Load Django once in the master: faster starts, about half the memory per worker.
 preload_app = True
 # In containers /tmp may be a slow overlay; heartbeats go to shared memory when it exists.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+# (Only gunicorn's heartbeat files go there, never data: nosec.)
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108  # nosec B108
 # Only nginx reaches gunicorn (inside the compose network), so its forwarded headers count.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "*")
 control_socket_disable = True  # no runtime control socket in a container's home directory
