@@ -104,7 +104,7 @@ def _database_url(name):
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
         pytest.fail("nginx is not installed: scripts/install-system-deps installs it")
