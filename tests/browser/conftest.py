@@ -1,0 +1,87 @@
+"""Browser tests: Playwright drives Debian's Chromium (headless) against a live server on
+loopback, backed by the same real PostgreSQL and Redis as every other test.
+
+On failure a test leaves a screenshot and the page's HTML in test-artifacts/ (gitignored).
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.factories import UserFactory
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "browser-test-password"
+
+# Playwright's sync API runs an event loop in this thread; the Django ORM calls the tests make
+# for setup and checks are plain synchronous code, so allow them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is not installed: scripts/install-system-deps installs it")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request, live_server):
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, base_url=live_server.url
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]", "_", request.node.nodeid)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        (ARTIFACTS / f"{name}.html").write_text(page.content())
+    context.close()
+
+
+def log_in(page, user):
+    page.goto("/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+
+@pytest.fixture
+def editor_user():
+    return UserFactory(username="editor", password=PASSWORD, groups=["Editors"])
+
+
+@pytest.fixture
+def translator_user():
+    return UserFactory(username="translator", password=PASSWORD, groups=["Translators"])
