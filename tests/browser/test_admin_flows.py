@@ -28,3 +28,87 @@ def test_refresh_website_cache_from_the_admin_shows_its_confirmation(page, edito
     page.goto("/admin/website-cache/")
     page.get_by_role("button", name="Refresh website cache").click()
     expect(page.get_by_text("The website cache was refreshed: 14 keys rebuilt")).to_be_visible()
+
+
+def website_data(page, locale="en"):
+    response = page.request.get(f"/api/website-data/?locale={locale}")
+    assert response.ok
+    return response.json()["data"]
+
+
+def test_an_editor_uploads_an_image_sets_its_focal_point_and_publishes_a_hero(
+    page, editor_user, tmp_path
+):
+    from wagtail.images import get_image_model
+
+    from tests.factories import image_bytes
+
+    picture = tmp_path / "dunes.png"
+    picture.write_bytes(image_bytes(2400, 1200))
+    log_in(page, editor_user)
+
+    # Upload.
+    page.goto("/admin/images/add/")
+    page.fill("#id_title", "Dunes at sunrise")
+    page.set_input_files("input[type=file][name=file]", str(picture))
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/admin/images/")
+    image = get_image_model().objects.get(title="Dunes at sunrise")
+
+    # Focal point: drag a box over the left part of the picture.
+    page.goto(f"/admin/images/{image.pk}/")
+    holder = page.locator(".jcrop-holder").bounding_box()
+    page.mouse.move(holder["x"] + 20, holder["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(holder["x"] + 120, holder["y"] + 120, steps=8)
+    page.mouse.up()
+    page.locator("form button[type=submit]", has_text="Save").first.click()
+    page.wait_for_load_state("networkidle")
+    image.refresh_from_db()
+    assert image.focal_point_x is not None and image.focal_point_x < 1200
+
+    # A hero with that image, saved as a draft: not on the website.
+    page.goto("/admin/snippets/sitecontent/hero/add/?locale=en")
+    page.fill("#id_title", "Golden dunes")
+    page.fill("#id_description", "Sunrise over the desert")
+    page.fill("#id_button_label", "See more")
+    page.fill("#id_link_url", "/dunes")
+    page.get_by_role("button", name="Choose an image").click()
+    page.locator(".modal").get_by_text("Dunes at sunrise").first.click()
+    expect(page.locator(".modal")).to_be_hidden()
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("created", exact=False).first).to_be_visible()
+    assert [hero["title"] for hero in website_data(page)["heroes"]] == []
+
+    # Publish: on the website at once, with the rendition.
+    page.locator("[data-w-dropdown-target=toggle]").last.click()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("published", exact=False).first).to_be_visible()
+    heroes = website_data(page)["heroes"]
+    assert [hero["title"] for hero in heroes] == ["Golden dunes"]
+    assert heroes[0]["image"]["renditions"]["desktop"]["width"] == 1920
+    assert heroes[0]["image"]["alt"] == "Dunes at sunrise"
+
+
+def test_an_editor_reorders_partners_by_drag_and_drop_for_every_locale(page, editor_user):
+    from wagtail.models import Locale
+
+    from tests.factories import PartnerFactory, publish, translate
+
+    arabic = Locale.objects.get(language_code="ar")
+    for name, arabic_name in (("Noor", "نور"), ("Falcon", "فالكون"), ("Palm", "النخلة")):
+        translate(publish(PartnerFactory(name=name)), arabic, name=arabic_name)
+    log_in(page, editor_user)
+    page.goto("/admin/snippets/sitecontent/partner/?ordering=sort_order")
+    handles = page.locator("[data-w-orderable-target=handle]")
+    expect(handles).to_have_count(6)  # three partners, each with its Arabic translation
+
+    with page.expect_response(lambda r: "/reorder/" in r.url and r.request.method == "POST"):
+        handles.nth(4).drag_to(handles.nth(0))  # "Palm" (English row) to the top
+
+    assert [p["name"] for p in website_data(page, "en")["partners"]] == ["Palm", "Noor", "Falcon"]
+    assert [p["name"] for p in website_data(page, "ar")["partners"]] == [
+        "النخلة",
+        "نور",
+        "فالكون",
+    ]
