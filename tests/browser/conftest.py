@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from tests.factories import UserFactory
@@ -30,8 +31,11 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"report_{report.when}", report)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    # Per test, not per session: Playwright's sync API keeps an event loop running in this
+    # thread, under which Django's connections are context-local, so a session-long loop hides
+    # the connection that carries the snapshot serialized_rollback restores between tests.
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is not installed: scripts/install-system-deps installs it")
     with sync_playwright() as playwright:
@@ -50,6 +54,8 @@ def browser():
         )
         yield browser
         browser.close()
+        # Connections opened under the loop's context are not the test's: close them here.
+        connections.close_all()
 
 
 @pytest.fixture

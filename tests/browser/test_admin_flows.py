@@ -112,3 +112,44 @@ def test_an_editor_reorders_partners_by_drag_and_drop_for_every_locale(page, edi
         "نور",
         "فالكون",
     ]
+
+
+def test_a_translator_translates_a_hero_into_arabic_and_publishes_it(page, translator_user):
+    from tests.factories import HeroFactory, publish
+
+    publish(HeroFactory(title="Clean power", description="Solar for all", button_label="Go"))
+    english_before = website_data(page, "en")["heroes"]
+    log_in(page, translator_user)
+
+    page.goto("/admin/snippets/sitecontent/hero/?locale=en")
+    page.get_by_role("button", name="More options for 'Clean power'").click()
+    page.get_by_role("link", name="Translate 'Clean power'").click()
+    page.get_by_label("Arabic").check()
+    page.locator("input[type=submit][value=Submit]").click()
+    expect(page.get_by_role("button", name="Publish in Arabic")).to_be_visible()
+
+    for field, arabic in (
+        ("Title", "طاقة نظيفة"),
+        ("Description", "طاقة شمسية للجميع"),
+        ("Button label", "انطلق"),
+    ):
+        segment = page.get_by_role("listitem").filter(has=page.get_by_text(field, exact=True))
+        segment.get_by_role("button", name="Translate", exact=True).click()
+        segment.get_by_role("textbox").fill(arabic)
+        with page.expect_response(lambda r: "/strings/" in r.url and r.ok):
+            segment.get_by_role("button", name="Save", exact=True).click()
+    assert website_data(page, "ar")["heroes"][0]["fallback_locale"] == "en"  # still a draft
+
+    page.get_by_role("button", name="Publish in Arabic").click()
+    expect(page.get_by_text("published", exact=False).first).to_be_visible()
+    arabic = website_data(page, "ar")
+    assert arabic["direction"] == "rtl"
+    assert arabic["heroes"][0] | {"id": 0, "image": None} == {
+        "id": 0,
+        "title": "طاقة نظيفة",
+        "description": "طاقة شمسية للجميع",
+        "button": {"label": "انطلق", "url": "/learn-more", "is_external": False},
+        "image": None,
+        "fallback_locale": None,
+    }
+    assert website_data(page, "en")["heroes"] == english_before
