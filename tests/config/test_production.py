@@ -13,15 +13,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.test_settings import PROD_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
-PROD_ENV = {
-    "SECRET_KEY": "a-long-production-secret-key-with-plenty-of-entropy-1234567890-abcdef",
-    "ALLOWED_HOSTS": "cms.example.com",
-    "DATABASE_URL": "postgres://cms:cms@db.internal:5432/cms",
-    "REDIS_URL": "redis://redis.internal:6379/0",
-    "WAGTAILADMIN_BASE_URL": "https://cms.example.com",
-}
 
 
 def manage(*args, **env):

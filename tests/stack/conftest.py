@@ -104,19 +104,24 @@ def _database_url(name):
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+def create_database(name):
+    """A new, empty database `name` on the test cluster (dropped first if it exists)."""
+    admin = psycopg2.connect(_database_url("postgres"))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+        cursor.execute(f"CREATE DATABASE {name}")
+    admin.close()
+    return _database_url(name)
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
         pytest.fail("nginx is not installed: scripts/install-system-deps installs it")
     workdir = tmp_path_factory.mktemp("stack")
     workdir.chmod(0o755)
-    database = "cms_stack"
-    admin = psycopg2.connect(_database_url("postgres"))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {database}")
-        cursor.execute(f"CREATE DATABASE {database}")
-    admin.close()
+    database_url = create_database("cms_stack")
 
     http_port, https_port, app_port = free_port(), free_port(), free_port()
     redis = urlsplit(os.environ["REDIS_URL"])
@@ -125,7 +130,7 @@ def stack(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "SECRET_KEY": "stack-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEF",
         "ALLOWED_HOSTS": SERVER_NAME,
-        "DATABASE_URL": _database_url(database),
+        "DATABASE_URL": database_url,
         "REDIS_URL": urlunsplit(redis._replace(path="/1")),
         "WAGTAILADMIN_BASE_URL": f"https://{SERVER_NAME}:{https_port}",
         "CMS_STATIC_ROOT": str(workdir / "static"),

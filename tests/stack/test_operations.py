@@ -6,10 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psycopg2
 import pytest
 
-from tests.stack.conftest import ROOT, _database_url
+from tests.stack.conftest import ROOT, create_database
 
 PAYLOAD = (
     "import json; from cms.cache import SECTIONS; from cms.website_data import build_fragments; "
@@ -55,19 +54,13 @@ def test_a_backup_restored_into_a_fresh_database_serves_the_same_website(stack, 
     dump, media_archive = backup.stdout.split()
     assert dump.endswith(".dump") and media_archive.endswith(".tar.gz")
 
-    restored = "cms_restored"
-    admin = psycopg2.connect(_database_url("postgres"))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {restored}")
-        cursor.execute(f"CREATE DATABASE {restored}")
-    admin.close()
+    restored_url = create_database("cms_restored")
     restored_media = tmp_path / "restored-media"
     subprocess.run(
         [str(ROOT / "scripts" / "restore"), dump, media_archive],
         env={
             **stack.env,
-            "DATABASE_URL": _database_url(restored),
+            "DATABASE_URL": restored_url,
             "CMS_MEDIA_ROOT": str(restored_media),
             "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
         },
@@ -78,7 +71,7 @@ def test_a_backup_restored_into_a_fresh_database_serves_the_same_website(stack, 
     )
 
     original = payloads(stack.env, stack.env["DATABASE_URL"], stack.workdir / "media")
-    copy = payloads(stack.env, _database_url(restored), restored_media)
+    copy = payloads(stack.env, restored_url, restored_media)
     assert copy == original
     assert copy["ar"]["menu_items"][0]["label"] == "الرئيسية"
     assert files(restored_media) == files(stack.workdir / "media")
