@@ -25,6 +25,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from . import __version__
 from .cache import SECTIONS, WEBSITE_DATA, cache_key, patch_public_cache_headers, website_cache
 from .responses import error_response, now_iso, success_response
+from .translation_status import status_for
 from .website_data import (
     InvalidRequest,
     get_website_data,
@@ -84,6 +85,15 @@ def _bearer_token_matches(request):
     return hmac.compare_digest(provided.strip().encode(), expected.encode())
 
 
+def unauthorized():
+    """The same answer whatever was wrong with the token (no hint for guessing)."""
+    return error_response(
+        401,
+        "Authentication required: send Authorization: Bearer <token>.",
+        headers={"WWW-Authenticate": 'Bearer realm="cms"'},
+    )
+
+
 def _refresh_request(request):
     """(locales, sections) from the optional JSON body; InvalidRequest otherwise."""
     try:
@@ -109,11 +119,7 @@ def update_redis(request):
     if request.method != "POST":
         return method_not_allowed(["POST"])
     if not _bearer_token_matches(request):
-        return error_response(
-            401,
-            "Authentication required: send Authorization: Bearer <token>.",
-            headers={"WWW-Authenticate": 'Bearer realm="cms"'},
-        )
+        return unauthorized()
     if int(request.headers.get("Content-Length") or 0) > settings.CMS_API_MAX_BODY_BYTES:
         return error_response(
             413, f"The body is larger than {settings.CMS_API_MAX_BODY_BYTES} bytes."
@@ -129,6 +135,22 @@ def update_redis(request):
         {"refreshed": refreshed},
         f"Refreshed {len(refreshed)} cache keys for {', '.join(locales)}.",
     )
+
+
+@never_cache
+def translation_status(request):
+    """Translation figures of one locale (bearer token only, like the cache refresh)."""
+    if request.method not in ("GET", "HEAD"):
+        return method_not_allowed(["GET", "HEAD"])
+    if not _bearer_token_matches(request):
+        return unauthorized()
+    try:
+        locale = parse_locale(request.GET.get("locale"))
+    except InvalidRequest as error:
+        return error_response(400, str(error))
+    if locale == settings.LANGUAGE_CODE:
+        return error_response(400, f"{locale} is the source locale: ask for a translation.")
+    return success_response(status_for(locale), f"Translation status of {locale}.")
 
 
 @never_cache

@@ -15,6 +15,7 @@ urlpatterns = [
     path("health/live/", cms_views.liveness, name="liveness"),
     path("api/website-data/", cms_views.website_data, name="website_data"),
     path("api/update-redis/", cms_views.update_redis, name="update_redis"),
+    path("api/translation-status/", cms_views.translation_status, name="translation_status"),
     path("api/schema/", cms_views.openapi_schema, name="openapi_schema"),
     path("api/v2/", api_router.urls),
     re_path(r"^api/", cms_views.api_not_found),  # JSON 404s, never a page lookup

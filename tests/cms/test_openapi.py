@@ -60,3 +60,12 @@ def test_update_redis_responses_match(client, site, settings):
 def test_health_and_info_match(client, site):
     assert_matches_document(client.get("/health/"), "/health/")
     assert_matches_document(client.get("/"), "/")
+
+
+def test_translation_status_responses_match(client, site, settings):
+    settings.CMS_CACHE_REFRESH_TOKEN = TOKEN
+    path = "/api/translation-status/"
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert_matches_document(client.get(f"{path}?locale=ar", headers=auth), path)
+    assert_matches_document(client.get(f"{path}?locale=en", headers=auth), path)
+    assert_matches_document(client.get(f"{path}?locale=ar"), path)
