@@ -90,3 +90,25 @@ def status_for(locale_code):
         "kinds": kinds,
         "fallback_total": sum(kind["fallback"] for kind in kinds.values()),
     }
+
+
+def report_rows():
+    """One row per translation locale and kind of content, for the admin report."""
+    rows = []
+    for locale_code, _ in settings.WAGTAIL_CONTENT_LANGUAGES:
+        if locale_code == settings.LANGUAGE_CODE:
+            continue
+        for kind, figures in status_for(locale_code)["kinds"].items():
+            rows.append(
+                {
+                    "locale": locale_code,
+                    "kind": kind,
+                    "sources": figures["sources"],
+                    "translated": figures["translated"],
+                    "missing": ", ".join(figures["missing"]),
+                    "outdated": ", ".join(figures["outdated"]),
+                    "drafts": ", ".join(figures["drafts"]),
+                    "fallback": figures["fallback"],
+                }
+            )
+    return rows

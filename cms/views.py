@@ -20,12 +20,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 from wagtail.admin.auth import permission_denied
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.reports import ReportView
 
 from . import __version__
 from .cache import SECTIONS, WEBSITE_DATA, cache_key, patch_public_cache_headers, website_cache
 from .responses import error_response, now_iso, success_response
-from .translation_status import status_for
+from .translation_status import report_rows, status_for
 from .website_data import (
     InvalidRequest,
     get_website_data,
@@ -307,3 +309,45 @@ class RefreshWebsiteCacheView(WagtailAdminTemplateMixin, TemplateView):
             % {"count": len(refreshed), "locales": ", ".join(supported_locales())},
         )
         return redirect("cms_refresh_cache")
+
+
+class TranslationStatusReportView(ReportView):
+    """Translation status per locale and kind of content, exportable as CSV or XLSX."""
+
+    page_title = gettext_lazy("Translation status")
+    header_icon = "doc-full"
+    index_url_name = "cms_translation_status_report"
+    index_results_url_name = "cms_translation_status_report_results"
+    permission = "wagtail_localize.submit_translation"
+    columns = [
+        Column("locale", label=gettext_lazy("Locale")),
+        Column("kind", label=gettext_lazy("Content")),
+        Column("sources", label=gettext_lazy("Sources")),
+        Column("translated", label=gettext_lazy("Up to date")),
+        Column("missing", label=gettext_lazy("Missing")),
+        Column("outdated", label=gettext_lazy("Out of date")),
+        Column("drafts", label=gettext_lazy("Drafts")),
+        Column("fallback", label=gettext_lazy("Served in the default language")),
+    ]
+    list_export = [
+        "locale",
+        "kind",
+        "sources",
+        "translated",
+        "missing",
+        "outdated",
+        "drafts",
+        "fallback",
+    ]
+    export_headings = {
+        "translated": "up_to_date",
+        "fallback": "served_in_default_language",
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return report_rows()

@@ -1,6 +1,7 @@
 """Where translation stands per locale and kind, and GET /api/translation-status/."""
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from cms.translation_status import status_for
 from tests.factories import (
@@ -90,3 +91,35 @@ def test_the_status_api_needs_the_token_and_a_translation_locale(client, content
     body = response.json()
     assert body["status"] == "success"
     assert body["data"]["kinds"]["partners"]["missing"] == ["Untranslated"]
+
+
+def test_the_admin_report_lists_the_status_and_exports_csv(editor_client, content):
+    from django.urls import reverse
+
+    url = reverse("cms_translation_status_report")
+    page = editor_client.get(url)
+    assert page.status_code == 200
+    assert "Untranslated" in page.text and "Draft only" in page.text and "About us" in page.text
+    assert "Translation status" in editor_client.get(reverse("wagtailadmin_home")).text
+
+    export = editor_client.get(url, {"export": "csv"})
+    assert export.status_code == 200
+    assert export["Content-Type"].startswith("text/csv")
+    lines = b"".join(export.streaming_content).decode().splitlines()
+    assert lines[0] == (
+        "locale,kind,sources,up_to_date,missing,outdated,drafts,served_in_default_language"
+    )
+    assert any(line.startswith("ar,partners,1,0,Untranslated") for line in lines)
+
+
+def test_translators_see_the_report_and_others_do_not(translator_client, client, content):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    url = reverse("cms_translation_status_report")
+    assert translator_client.get(url).status_code == 200
+    outsider = UserFactory(groups=[])  # may use the admin, not translate
+    outsider.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(outsider)
+    assert client.get(url).status_code == 302
