@@ -153,3 +153,55 @@ def test_a_translator_translates_a_hero_into_arabic_and_publishes_it(page, trans
         "fallback_locale": None,
     }
     assert website_data(page, "en")["heroes"] == english_before
+
+
+def test_a_synced_source_change_is_flagged_in_the_status_report_until_translated(
+    page, editor_user
+):
+    from wagtail.models import Locale
+    from wagtail_localize.models import Translation
+
+    from tests.factories import HeroFactory, publish
+    from tests.sitecontent.test_translation import submit_translation, translate_strings
+
+    hero = publish(HeroFactory(title="Clean power", description="Solar", button_label="Go"))
+    translation = submit_translation(hero, Locale.objects.get(language_code="ar"))
+    translate_strings(translation, {"Clean power": "طاقة نظيفة", "Solar": "شمسية", "Go": "انطلق"})
+    translation.save_target(publish=True)
+    report = "/admin/reports/translation-status/"
+    log_in(page, editor_user)
+
+    # The editor changes the English title and publishes it.
+    page.goto(f"/admin/snippets/sitecontent/hero/edit/{hero.pk}/")
+    page.fill("#id_title", "Cleaner power")
+    page.locator("[data-w-dropdown-target=toggle]").last.click()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("published", exact=False).first).to_be_visible()
+
+    # ... then syncs the translations from the listing.
+    page.goto("/admin/snippets/sitecontent/hero/?locale=en")
+    page.get_by_role("button", name="More options for 'Cleaner power'").click()
+    page.get_by_role("link", name="Sync translations of 'Cleaner power'").click()
+    page.locator("form [type=submit]").last.click()
+    page.wait_for_load_state("networkidle")
+
+    page.goto(report)
+    heroes_row = page.get_by_role("row").filter(has_text="heroes")
+    expect(heroes_row).to_contain_text("Cleaner power")
+
+    # The translator's work: translate the new title and publish.
+    arabic = Translation.objects.get(source__object_id=hero.translation_key)
+    page.goto(
+        f"/admin/snippets/sitecontent/hero/edit/{hero.get_translation(arabic.target_locale).pk}/"
+    )
+    segment = page.get_by_role("listitem").filter(has=page.get_by_text("Title", exact=True))
+    segment.get_by_role("button", name="Translate", exact=True).click()
+    segment.get_by_role("textbox").fill("طاقة أنظف")
+    with page.expect_response(lambda r: "/strings/" in r.url and r.ok):
+        segment.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Publish in Arabic").click()
+    expect(page.get_by_text("published", exact=False).first).to_be_visible()
+
+    page.goto(report)
+    expect(page.get_by_role("row").filter(has_text="heroes")).not_to_contain_text("Cleaner power")
+    assert website_data(page, "ar")["heroes"][0]["title"] == "طاقة أنظف"
