@@ -104,6 +104,9 @@ def build_footer(context):
     ]
 
 
+SOCIAL = ("x_handle", "facebook_url", "instagram_url", "linkedin_url", "youtube_url")
+
+
 def build_seo(context):
     seo = next(
         iter(context.localized(context.with_image(SiteSeo.objects.all(), "og_image"))), None
@@ -120,12 +123,6 @@ def build_seo(context):
         "description": seo.description if seo else None,
         "keywords": seo.keyword_list if seo else [],
         "og_image": context.image(share_image, SHARE_RENDITIONS),
-        "social": {
-            "x_handle": social.x_handle or None if social else None,
-            "facebook_url": social.facebook_url or None if social else None,
-            "instagram_url": social.instagram_url or None if social else None,
-            "linkedin_url": social.linkedin_url or None if social else None,
-            "youtube_url": social.youtube_url or None if social else None,
-        },
+        "social": {name: (getattr(social, name) or None) if social else None for name in SOCIAL},
         "fallback_locale": context.fallback_of(seo) if seo else None,
     }
