@@ -7,10 +7,11 @@ class CmsConfig(AppConfig):
     verbose_name = "Headless CMS"
 
     def ready(self):
-        from .roles import ensure_roles_after_migrate
+        from .roles import connect_locale_teams, ensure_roles_after_migrate
         from .signal_handlers import register_signal_handlers
 
         register_signal_handlers()
+        connect_locale_teams()
 
         # cms comes last in INSTALLED_APPS, so every permission (Wagtail's extra snippet
         # permissions included) exists by the time this runs.

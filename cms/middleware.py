@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+from .locale_access import SAFE_METHODS, may_write
 
 # Paths that are neither pages nor the admin. The language never comes from their URL, and
 # Django's LocaleMiddleware would only get in the way: it varies responses on Accept-Language
@@ -19,3 +22,22 @@ class PageLocaleMiddleware(LocaleMiddleware):
             request.LANGUAGE_CODE = settings.LANGUAGE_CODE
             return self.get_response(request)
         return super().__call__(request)
+
+
+class LocaleAccessMiddleware:
+    """Refuses (403) an admin write outside the locales the user works in (cms.locale_access).
+
+    Reads pass untouched, and so does every request for users who work in every locale."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in SAFE_METHODS or not request.user.is_authenticated:
+            return None  # reading, or the admin's login redirect comes next
+        if not may_write(request, request.resolver_match):
+            raise PermissionDenied
+        return None

@@ -25,3 +25,27 @@ class WebsiteCache(models.Model):
 
     def __str__(self):
         return "website cache"
+
+
+class LocaleTeam(models.Model):
+    """The group of people who work in one locale.
+
+    Members of a team may create, edit and publish content in its locale only; the role groups
+    (Editors, Translators) say *what* someone may do, the team *where*. Someone with
+    `work_in_every_locale` (Editors, superusers) is not restricted to any team.
+    """
+
+    locale = models.OneToOneField(
+        "wagtailcore.Locale", on_delete=models.CASCADE, related_name="team"
+    )
+    group = models.OneToOneField(
+        "auth.Group", on_delete=models.CASCADE, related_name="locale_team"
+    )
+
+    class Meta:
+        verbose_name = _("locale team")
+        default_permissions = ()
+        permissions = [("work_in_every_locale", _("Can edit and publish content in every locale"))]
+
+    def __str__(self):
+        return self.group.name

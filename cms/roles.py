@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+from django.utils import translation
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale, Page
 
 SITE_CONTENT_SNIPPETS = ("menuitem", "hero", "partner", "footerlink", "siteseo")
 ORDERED_SNIPPETS = ("menuitem", "hero", "partner", "footerlink")
@@ -37,10 +38,11 @@ EDITORS = Role(
         "Marketing editors: create, edit, reorder, publish, unpublish and delete site content "
         "(menu, heroes, partners, footer links, SEO) and pages; upload and edit images and "
         "documents; edit the social media settings; submit and sync translations; refresh "
-        "the website cache."
+        "the website cache. In every locale."
     ),
     permissions=(
         "wagtailadmin.access_admin",
+        "cms.work_in_every_locale",
         "wagtail_localize.submit_translation",
         "sitecontent.change_socialmediasettings",
         "cms.refresh_website_cache",
@@ -63,11 +65,12 @@ TRANSLATORS = Role(
     name="Translators",
     description=(
         "Translators: translate site content and pages with wagtail-localize, edit and publish "
-        "translations, choose images. They cannot delete anything, nor upload images."
+        "translations, choose images. They cannot delete anything, nor upload images. Only in "
+        "the locales of their teams: add each translator to a locale team group too."
     ),
     permissions=("wagtailadmin.access_admin", "wagtail_localize.submit_translation"),
     snippet_actions=("add", "change", "publish"),
-    page_actions=("add", "change", "publish"),
+    # No page permissions here: those come with each locale team, on that locale's pages.
     collection_permissions=("wagtailimages.choose_image", "wagtaildocs.choose_document"),
 )
 
@@ -112,8 +115,40 @@ def apply_role(role):
     return group
 
 
+# What a locale team may do with the pages of its locale (on the locale's root pages).
+TEAM_PAGE_ACTIONS = ("add", "change", "publish")
+
+
+def team_name(locale):
+    with translation.override("en"):
+        return f"Translators: {locale.get_display_name() or locale.language_code}"
+
+
+def apply_locale_team(locale):
+    """The locale's team group, with page permissions on every root page in the locale."""
+    from .models import LocaleTeam
+
+    team = LocaleTeam.objects.filter(locale=locale).select_related("group").first()
+    if team is None:
+        group, _ = Group.objects.get_or_create(name=team_name(locale))
+        team = LocaleTeam.objects.create(locale=locale, group=group)
+    for page in Page.objects.filter(depth=2, locale=locale):
+        grant_team_page_permissions(team.group, page)
+    return team
+
+
+def grant_team_page_permissions(group, page):
+    for action in TEAM_PAGE_ACTIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=page, permission=_permission(f"wagtailcore.{action}_page")
+        )
+
+
 def apply_roles():
-    return [apply_role(role) for role in ROLES]
+    groups = [apply_role(role) for role in ROLES]
+    for locale in Locale.objects.all():
+        apply_locale_team(locale)
+    return groups
 
 
 def ensure_roles_after_migrate(sender, using="default", plan=None, **kwargs):
@@ -123,3 +158,23 @@ def ensure_roles_after_migrate(sender, using="default", plan=None, **kwargs):
     if Page.get_first_root_node() is None:
         return
     apply_roles()
+
+
+def give_new_locale_a_team(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        apply_locale_team(instance)
+
+
+def give_team_a_new_locale_root(sender, instance, created, raw=False, **kwargs):
+    # A locale's root page (depth 2) appears when the home page is first translated into it.
+    if created and not raw and instance.depth == 2:
+        apply_locale_team(instance.locale)
+
+
+def connect_locale_teams():
+    from django.db.models.signals import post_save
+    from wagtail.models import get_page_models
+
+    post_save.connect(give_new_locale_a_team, sender=Locale)
+    for model in get_page_models():
+        post_save.connect(give_team_a_new_locale_root, sender=model)

@@ -1,12 +1,15 @@
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
-from wagtail.snippets.views.snippets import IndexView, ReorderView
+from wagtail.snippets.views import snippets
+
+from cms.locale_access import can_work_in, works_in_every_locale
 
 from .ordering import move_translation_group
 
 
-class SiteContentIndexView(IndexView):
+class SiteContentIndexView(snippets.IndexView):
     def get_reorder_url(self):
         # Drag handles only for those who may reorder (Wagtail shows them to anyone who can
         # edit).
@@ -15,16 +18,66 @@ class SiteContentIndexView(IndexView):
         return None
 
 
-class TranslationGroupReorderView(ReorderView):
+class TranslationGroupReorderView(snippets.ReorderView):
     """Drag-and-drop reordering that moves an item together with its translations."""
 
     permission_required = "reorder"
 
     def post(self, request, *args, **kwargs):
         item = get_object_or_404(self.model, pk=unquote(str(kwargs.get("pk"))))
+        if not works_in_every_locale(request.user):  # the move applies to every locale
+            raise PermissionDenied  # (the middleware refuses it first; this keeps the view safe)
         try:
             position = int(request.GET.get("position", ""))
         except ValueError:
             position = -1
         move_translation_group(self.model, item, position)
         return JsonResponse({"success": True})
+
+
+# Locale scoping (cms.locale_access): Wagtail checks the kind of content when a view is
+# dispatched; these views also check the object's locale when they load it. A write outside
+# the user's locales never gets here (cms.middleware.LocaleAccessMiddleware answers 403); what
+# this adds is that opening such a form gets Wagtail's usual refusal instead of a form whose
+# every button would be refused.
+
+
+class LocaleScopedObjectMixin:
+    def get_object(self, *args, **kwargs):
+        instance = super().get_object(*args, **kwargs)
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, self.permission_required, instance
+        ):
+            raise PermissionDenied
+        return instance
+
+
+class CreateView(snippets.CreateView):
+    def dispatch(self, request, *args, **kwargs):
+        if not can_work_in(request.user, self.locale.pk):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class EditView(LocaleScopedObjectMixin, snippets.EditView):
+    pass
+
+
+class DeleteView(LocaleScopedObjectMixin, snippets.DeleteView):
+    pass
+
+
+class UnpublishView(LocaleScopedObjectMixin, snippets.UnpublishView):
+    pass
+
+
+class RevisionsUnscheduleView(LocaleScopedObjectMixin, snippets.RevisionsUnscheduleView):
+    pass
+
+
+class LockView(LocaleScopedObjectMixin, snippets.LockView):
+    pass
+
+
+class UnlockView(LocaleScopedObjectMixin, snippets.UnlockView):
+    pass

@@ -1,10 +1,19 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, LocaleColumn, UpdatedAtColumn
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cms.locale_access import LocaleScopedPermissionPolicy
+
+from . import views
 from .models import FooterLink, Hero, MenuItem, Partner, SiteSeo
-from .views import SiteContentIndexView, TranslationGroupReorderView
+
+SITE_CONTENT_MODELS = (MenuItem, Hero, Partner, FooterLink, SiteSeo)
+
+# Before the viewsets below: a viewset registers Wagtail's default policy if none is there.
+for model in SITE_CONTENT_MODELS:
+    register_permission_policy(model, LocaleScopedPermissionPolicy(model))
 
 STATUS_COLUMNS = [LocaleColumn(), LiveStatusTagColumn(), UpdatedAtColumn()]
 
@@ -17,8 +26,16 @@ class SiteContentViewSet(SnippetViewSet):
 
     list_display = ["__str__", *STATUS_COLUMNS]
     copy_view_enabled = False  # copying would make a second item with the same translations
-    index_view_class = SiteContentIndexView
-    reorder_view_class = TranslationGroupReorderView
+    index_view_class = views.SiteContentIndexView
+    reorder_view_class = views.TranslationGroupReorderView
+    # The views that write check the object's locale against the user's (cms.locale_access).
+    add_view_class = views.CreateView
+    edit_view_class = views.EditView
+    delete_view_class = views.DeleteView
+    unpublish_view_class = views.UnpublishView
+    revisions_unschedule_view_class = views.RevisionsUnscheduleView
+    lock_view_class = views.LockView
+    unlock_view_class = views.UnlockView
 
 
 class MenuItemViewSet(SiteContentViewSet):

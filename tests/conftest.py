@@ -4,7 +4,7 @@ from wagtail.models import Locale
 
 from cms.cache import website_cache
 from home.models import HomePage
-from tests.factories import UserFactory
+from tests.factories import ARABIC_TEAM, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +45,7 @@ def editor(db):
 
 @pytest.fixture
 def translator(db):
-    return UserFactory(groups=["Translators"])
+    return UserFactory(groups=["Translators", ARABIC_TEAM])
 
 
 @pytest.fixture

@@ -29,6 +29,10 @@ class ImageFactory(factory.django.DjangoModelFactory):
     file = factory.LazyFunction(lambda: ImageFile(io.BytesIO(image_bytes()), name="test.png"))
 
 
+# The locale team group an Arabic translator belongs to, besides the Translators role.
+ARABIC_TEAM = "Translators: Arabic"
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()

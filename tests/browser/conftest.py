@@ -13,7 +13,7 @@ import pytest
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
-from tests.factories import UserFactory
+from tests.factories import ARABIC_TEAM, UserFactory
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -90,4 +90,6 @@ def editor_user():
 
 @pytest.fixture
 def translator_user():
-    return UserFactory(username="translator", password=PASSWORD, groups=["Translators"])
+    return UserFactory(
+        username="translator", password=PASSWORD, groups=["Translators", ARABIC_TEAM]
+    )

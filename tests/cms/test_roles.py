@@ -47,13 +47,10 @@ def test_translators_translate_and_publish_but_never_delete_or_reorder():
     perms = codenames(translators)
     assert {"access_admin", "submit_translation", "change_hero", "publish_hero"} <= perms
     assert not {p for p in perms if p.startswith(("delete_", "reorder_"))}
-    page_perms = set(
-        GroupPagePermission.objects.filter(group=translators).values_list(
-            "permission__codename", flat=True
-        )
-    )
-    assert "publish_page" in page_perms
-    assert "bulk_delete_page" not in page_perms
+    assert (
+        "work_in_every_locale" not in perms
+    )  # locales come with a team (test_locale_permissions)
+    assert "work_in_every_locale" in codenames(Group.objects.get(name="Editors"))
 
 
 def test_role_permissions_reach_the_users():
@@ -80,3 +77,22 @@ def test_applying_roles_again_changes_nothing_and_keeps_extra_grants():
     )
     assert before == after
     assert extra.codename in after[0]
+
+
+def test_upgrading_takes_the_old_root_page_grant_away_from_translators():
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import Page
+
+    from cms.roles import _permission
+
+    migration = importlib.import_module("cms.migrations.0003_locale_teams")
+    translators = Group.objects.get(name="Translators")
+    GroupPagePermission.objects.create(
+        group=translators,
+        page=Page.get_first_root_node(),
+        permission=_permission("wagtailcore.change_page"),
+    )
+    migration.translators_lose_pages_of_every_locale(apps, None)
+    assert not GroupPagePermission.objects.filter(group=translators).exists()

@@ -1,0 +1,157 @@
+"""Who may work in which locale.
+
+Wagtail's permissions say what someone may do with a kind of content ("change heroes",
+"publish pages"); this module adds *where*. Editors and superusers work in every locale (the
+`cms.work_in_every_locale` permission); everyone else only in the locales of the teams
+(`LocaleTeam` groups) they belong to. It is enforced on the server at every way in:
+
+- site content: `LocaleScopedPermissionPolicy`, registered for each snippet model, answers
+  Wagtail's per-object checks, and the snippet views that load or create an object ask it
+  (`sitecontent.views.LocaleScopedViewMixin`);
+- pages: each team's group holds page permissions on its locale's root pages only, which
+  Wagtail's page permission policy enforces by itself (`cms.roles.apply_locale_team`);
+- at the admin's door, `cms.middleware.LocaleAccessMiddleware` refuses with 403 any write
+  (POST, PUT, DELETE) to site content, pages or wagtail-localize's endpoints (which check
+  only the kind of content) in a locale the user does not work in. Wagtail itself would
+  answer a refused POST with a redirect to the dashboard; a direct request gets a plain 403.
+"""
+
+from django.contrib.admin.utils import unquote
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+EVERY_LOCALE_PERMISSION = "cms.work_in_every_locale"
+# Actions that only read: not scoped, so a translator can open the source they translate from.
+READ_ACTIONS = frozenset({"view"})
+
+
+def works_in_every_locale(user):
+    return user.is_active and user.has_perm(EVERY_LOCALE_PERMISSION)
+
+
+def team_locale_ids(user):
+    """Ids of the locales of the user's teams (remembered on the user for the request)."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_team_locale_ids"):
+        from .models import LocaleTeam
+
+        user._team_locale_ids = frozenset(
+            LocaleTeam.objects.filter(group__user=user).values_list("locale_id", flat=True)
+        )
+    return user._team_locale_ids
+
+
+def can_work_in(user, locale_id):
+    return works_in_every_locale(user) or (user.is_active and locale_id in team_locale_ids(user))
+
+
+class LocaleScopedPermissionPolicy(ModelPermissionPolicy):
+    """Django model permissions, granted on an object only in the locales the user works in."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and (
+            action in READ_ACTIONS or can_work_in(user, instance.locale_id)
+        )
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        instances = super().instances_user_has_any_permission_for(user, actions)
+        if READ_ACTIONS.intersection(actions) or works_in_every_locale(user):
+            return instances
+        return instances.filter(locale_id__in=team_locale_ids(user))
+
+
+# What an admin request writes, in which locales. Only unsafe methods write: reading (opening
+# an English source to translate from it, previews, PO downloads, reports) is never scoped.
+
+
+def _translation_target(request, kwargs):
+    from wagtail_localize.models import Translation
+
+    return Translation.objects.filter(pk=kwargs["translation_id"]).values_list(
+        "target_locale_id", flat=True
+    )
+
+
+def _submitted_locales(request, kwargs):
+    return [int(value) for value in request.POST.getlist("locales") if value.isdigit()]
+
+
+def _synced_locales(request, kwargs):
+    from wagtail_localize.models import TranslationSource
+
+    source = TranslationSource.objects.filter(pk=kwargs["translation_source_id"]).first()
+    if source is None:
+        return []  # the view answers 404
+    targets = source.translations.filter(enabled=True).values_list("target_locale_id", flat=True)
+    return [source.locale_id, *targets]
+
+
+def _page_locale(request, kwargs):
+    from wagtail.models import Page
+
+    page_id = kwargs.get("page_id") or kwargs.get("parent_page_id")
+    if page_id is None:
+        return []
+    return Page.objects.filter(pk=page_id).values_list("locale_id", flat=True)
+
+
+# wagtail-localize's endpoints check only the kind of content, never the locale.
+LOCALIZE_WRITES = {
+    "edit_string_translation": _translation_target,
+    "edit_override": _translation_target,
+    "upload_pofile": _translation_target,
+    "machine_translate": _translation_target,
+    "stop_translation": _translation_target,
+    "submit_page_translation": _submitted_locales,
+    "submit_snippet_translation": _submitted_locales,
+    "update_translations": _synced_locales,
+    "convert_to_alias": _page_locale,
+}
+
+
+def _scoped_model(match):
+    """The site-content model an admin view works on, if its locale is scoped."""
+    model = getattr(match.func, "view_initkwargs", {}).get("model")
+    if model is None:
+        return None
+    policy = policy_registry.get_by_type(model, fallback=False)
+    return model if isinstance(policy, LocaleScopedPermissionPolicy) else None
+
+
+def _object_locale(request, model, url_name, kwargs):
+    from wagtail.models import Locale
+
+    if url_name == "reorder":  # moves the item's whole translation group: every locale
+        return Locale.objects.values_list("pk", flat=True)
+    if "pk" in kwargs:
+        return model._default_manager.filter(pk=unquote(str(kwargs["pk"]))).values_list(
+            "locale_id", flat=True
+        )
+    # Creating: the locale comes from ?locale=, as in Wagtail's create view.
+    code = request.GET.get("locale")
+    locale = Locale.objects.filter(language_code=code).first() if code else Locale.get_default()
+    return [locale.pk] if locale else []
+
+
+def written_locales(request, match):
+    if request.method in SAFE_METHODS:
+        return []
+    if "wagtail_localize" in match.namespaces:
+        return LOCALIZE_WRITES.get(match.url_name, lambda *args: [])(request, match.kwargs)
+    if "wagtailadmin_pages" in match.namespaces:
+        return _page_locale(request, match.kwargs)
+    if model := _scoped_model(match):
+        return _object_locale(request, model, match.url_name, match.kwargs)
+    return []
+
+
+def may_write(request, match):
+    """Whether the user works in every locale this admin request would write in."""
+    if works_in_every_locale(request.user):
+        return True
+    return all(
+        can_work_in(request.user, locale_id) for locale_id in written_locales(request, match)
+    )
