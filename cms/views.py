@@ -5,13 +5,16 @@ import hmac
 import json
 import time
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
-from django.http import FileResponse, HttpResponse, HttpResponseNotModified, JsonResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import parse_etags
 from django.utils.translation import get_language_info, gettext, gettext_lazy
@@ -23,9 +26,13 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
+from wagtail.permissions import policy_registry
+
+from sitecontent.models import SiteContent
 
 from . import __version__
 from .cache import SECTIONS, WEBSITE_DATA, cache_key, patch_public_cache_headers, website_cache
+from .preview import DraftGone, PreviewTokenError, issue_token, preview_payload
 from .responses import error_response, now_iso, success_response
 from .translation_status import report_rows, status_for
 from .website_data import (
@@ -67,6 +74,11 @@ def website_data(request):
     except InvalidRequest as error:
         return error_response(400, str(error))
 
+    token = request.GET.get("preview")
+    if token is not None:
+        # Without ?locale=, a preview is in the draft's own locale.
+        return website_data_preview(token, locale if "locale" in request.GET else None, sections)
+
     payload = get_website_data(locale, sections)
     etag = f'"{payload.entry.version}"'
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
@@ -76,6 +88,25 @@ def website_data(request):
     response["ETag"] = etag
     response["X-Cache"] = "HIT" if payload.from_cache else "MISS"
     patch_public_cache_headers(response)
+    return response
+
+
+def website_data_preview(token, locale, sections):
+    """The payload with a draft applied (cms.preview). Never stored: not in Redis, not by a
+    browser or CDN (Cache-Control: no-store)."""
+    try:
+        entry = preview_payload(token, locale, sections)
+    except PreviewTokenError as error:
+        return error_response(
+            401,
+            str(error),
+            headers={"WWW-Authenticate": 'Bearer realm="cms-preview", error="invalid_token"'},
+        )
+    except DraftGone as error:
+        return error_response(404, str(error))
+    response = HttpResponse(entry.body, content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
     return response
 
 
@@ -351,3 +382,50 @@ class TranslationStatusReportView(ReportView):
 
     def get_queryset(self):
         return report_rows()
+
+
+class HeadlessPreviewView(WagtailAdminTemplateMixin, TemplateView):
+    """Hands out a preview token for an item's latest saved draft, with the API URL (and the
+    frontend's preview URL, when configured) that shows the website with it applied."""
+
+    template_name = "cms/headless_preview.html"
+    page_title = gettext_lazy("Headless preview")
+    header_icon = "view"
+
+    def dispatch(self, request, app_label, model_name, pk):
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            raise Http404 from None
+        if not issubclass(model, SiteContent):
+            raise Http404
+        self.object = get_object_or_404(model, pk=unquote(pk))
+        policy = policy_registry.get_by_type(model)
+        if not policy.user_has_permission_for_instance(request.user, "change", self.object):
+            return permission_denied(request)
+        return super().dispatch(request)
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(object=self.object, **kwargs)
+        try:
+            issued = issue_token(self.object)
+        except ValueError as error:
+            return {**context, "error": str(error)}
+        locale = self.object.locale.language_code
+        query = urlencode({"locale": locale, "preview": issued.token})
+        base = (
+            settings.WAGTAILAPI_BASE_URL.rstrip("/") or self.request.build_absolute_uri("/")[:-1]
+        )
+        frontend = settings.CMS_FRONTEND_PREVIEW_URL
+        return {
+            **context,
+            "issued": issued,
+            "api_url": f"{base}{reverse('website_data')}?{query}",
+            "frontend_url": frontend.format(token=quote(issued.token), locale=locale)
+            if frontend
+            else None,
+            "max_age_minutes": settings.CMS_PREVIEW_TOKEN_MAX_AGE // 60,
+        }

@@ -2,8 +2,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets.button import Button
+from wagtail.permissions import policy_registry
+from wagtail.snippets.action_menu import ActionMenuItem
 
-from .views import RefreshWebsiteCacheView, TranslationStatusReportView
+from sitecontent.models import SiteContent
+
+from .views import HeadlessPreviewView, RefreshWebsiteCacheView, TranslationStatusReportView
 
 
 @hooks.register("register_admin_urls")
@@ -20,7 +25,52 @@ def register_cache_admin_urls():
             TranslationStatusReportView.as_view(results_only=True),
             name="cms_translation_status_report_results",
         ),
+        path(
+            "headless-preview/<slug:app_label>/<slug:model_name>/<str:pk>/",
+            HeadlessPreviewView.as_view(),
+            name="cms_headless_preview",
+        ),
     ]
+
+
+def headless_preview_url(instance, user):
+    """The link to an item's headless preview, for those who may edit it; else None."""
+    if not isinstance(instance, SiteContent) or instance.pk is None:
+        return None
+    policy = policy_registry.get_by_type(type(instance))
+    if not policy.user_has_permission_for_instance(user, "change", instance):
+        return None
+    meta = instance._meta
+    return reverse("cms_headless_preview", args=[meta.app_label, meta.model_name, instance.pk])
+
+
+@hooks.register("register_snippet_listing_buttons")
+def headless_preview_listing_button(snippet, user, next_url=None):
+    if url := headless_preview_url(snippet, user):
+        yield Button(
+            _("Headless preview"),
+            url,
+            icon_name="view",
+            priority=70,
+            attrs={"aria-label": _("Headless preview of '%(title)s'") % {"title": str(snippet)}},
+        )
+
+
+class HeadlessPreviewMenuItem(ActionMenuItem):
+    label = _("Headless preview link")
+    name = "headless-preview"
+    icon_name = "view"
+
+    def is_shown(self, context):
+        return context.get("view") == "edit" and bool(self.get_url(context))
+
+    def get_url(self, parent_context):
+        return headless_preview_url(parent_context.get("instance"), parent_context["request"].user)
+
+
+@hooks.register("register_snippet_action_menu_item")
+def register_headless_preview_menu_item(model):
+    return HeadlessPreviewMenuItem(order=90) if issubclass(model, SiteContent) else None
 
 
 class PermissionMenuItem(MenuItem):

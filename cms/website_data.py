@@ -82,22 +82,40 @@ def parse_sections(values):
 
 
 class BuildContext:
-    """What a section builder needs: the locale with its fallback, links, images."""
+    """What a section builder needs: the locale with its fallback, links, images.
 
-    def __init__(self, locale, default_locale):
+    With a `draft` (an unsaved or revision object), the payload is built as if that draft
+    were published: the preview of draft site content (cms.preview).
+    """
+
+    def __init__(self, locale, default_locale, draft=None):
         self.locale = locale
         self.default_locale = default_locale
         self.locale_ids = {locale.pk, default_locale.pk}
+        self.draft = draft
 
     def localized(self, queryset):
         """Live items of the locale, plus the default locale's for those without a live
         translation (see fallback_of), in the queryset's order."""
         rows = list(queryset.filter(live=True, locale_id__in=self.locale_ids))
+        if isinstance(self.draft, queryset.model) and self.draft.locale_id in self.locale_ids:
+            rows = self._with_draft(rows)
         chosen = {}
         for row in rows:
             if row.locale_id == self.locale.pk or row.translation_key not in chosen:
                 chosen[row.translation_key] = row
         return [row for row in rows if chosen[row.translation_key] is row]
+
+    def _with_draft(self, rows):
+        draft = self.draft
+        if draft.pk is not None and any(row.pk == draft.pk for row in rows):
+            return [draft if row.pk == draft.pk else row for row in rows]
+        # Not live yet: it takes its place in editors' order (a new item comes last).
+        order = getattr(type(draft), "sort_order_field", None)
+        rows.append(draft)
+        if order:
+            rows.sort(key=lambda row: (getattr(row, order) is None, getattr(row, order) or 0))
+        return rows
 
     def fallback_of(self, obj):
         return self.default_locale.language_code if obj.locale_id != self.locale.pk else None
@@ -170,7 +188,7 @@ def dumps(data):
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def build_fragments(locale_code, sections):
+def build_fragments(locale_code, sections, draft=None):
     """Serialise `sections` of one locale from the database: {section: bytes}."""
     if not sections:
         return {}
@@ -179,8 +197,14 @@ def build_fragments(locale_code, sections):
         locale.language_code: locale
         for locale in Locale.objects.filter(language_code__in={locale_code, default_code})
     }
-    context = BuildContext(locales[locale_code], locales[default_code])
+    context = BuildContext(locales[locale_code], locales[default_code], draft=draft)
     return {section: dumps(BUILDERS[section.key](context)) for section in sections}
+
+
+def build_preview(locale_code, sections, draft, preview_info):
+    """The payload with `draft` applied, straight from the database: previews never read or
+    write the cache."""
+    return _assemble(locale_code, build_fragments(locale_code, sections, draft), preview_info)
 
 
 # Assembling and serving
@@ -197,7 +221,7 @@ def _version(fragments):
     return digest.hexdigest()[:16]
 
 
-def _assemble(locale_code, fragments):
+def _assemble(locale_code, fragments, preview_info=None):
     version = _version(fragments)
     language = get_language_info(locale_code)
     head = dumps(
@@ -205,6 +229,7 @@ def _assemble(locale_code, fragments):
             "locale": locale_code,
             "direction": "rtl" if language["bidi"] else "ltr",
             "version": version,
+            **({"preview": preview_info} if preview_info else {}),
         }
     )
     sections = b"".join(

@@ -75,13 +75,25 @@ class SiteContent(
         # an item delete its revisions too.
         return self.revisions_relation
 
+    @property
+    def preview_modes(self):
+        return [("", _("Website")), ("item", _("This item only"))]
+
     def get_preview_template(self, request, mode_name):
-        return f"sitecontent/previews/{self._meta.model_name}.html"
+        if mode_name == "item":
+            return f"sitecontent/previews/{self._meta.model_name}.html"
+        return "sitecontent/previews/website.html"
 
     def get_preview_context(self, request, mode_name):
         context = super().get_preview_context(request, mode_name)
         context["locale"] = self.locale
         context["direction"] = "rtl" if self.locale.is_bidi else "ltr"
+        if mode_name != "item":
+            # The website as the API would serve it with this draft published. (cms builds on
+            # sitecontent, hence the import here rather than at the top.)
+            from cms.preview import site_preview_data
+
+            context["website"] = site_preview_data(self)
         return context
 
 

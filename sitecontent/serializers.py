@@ -6,8 +6,6 @@ images, and returns plain JSON-ready data in editors' order. Every builder runs 
 of queries, however many items there are.
 """
 
-from django.db.models import F
-
 from .models import (
     HERO_RENDITIONS,
     LOGO_RENDITIONS,
@@ -22,7 +20,7 @@ from .models import (
 
 
 def build_menu(context):
-    items = context.localized(MenuItem.objects.annotate(parent_key=F("parent__translation_key")))
+    items = context.localized(MenuItem.objects.select_related("parent"))
     links = context.links(items)
     by_key = {}
     menu = []
@@ -37,11 +35,11 @@ def build_menu(context):
             "fallback_locale": context.fallback_of(item),
         }
         by_key[item.translation_key] = entry
-        if item.parent_key is None:
+        if item.parent is None:
             menu.append(entry)
     for item in items:
-        if item.parent_key is not None and item.pk in links:
-            parent = by_key.get(item.parent_key)
+        if item.parent is not None and item.pk in links:
+            parent = by_key.get(item.parent.translation_key)
             if parent is not None:  # under an unpublished parent: hidden with it
                 entry = by_key[item.translation_key]
                 del entry["children"]

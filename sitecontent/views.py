@@ -1,7 +1,10 @@
+from urllib.parse import urlencode
+
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from wagtail.models import Locale
 from wagtail.snippets.views import snippets
 
 from cms.locale_access import can_work_in, works_in_every_locale
@@ -57,6 +60,20 @@ class CreateView(snippets.CreateView):
         if not can_work_in(request.user, self.locale.pk):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get_preview_url(self):
+        # The new item has no locale until saved: the preview is told which one it is for.
+        url = super().get_preview_url()
+        return url and f"{url}?{urlencode({'locale': self.locale.language_code})}"
+
+
+class PreviewOnCreateView(snippets.PreviewOnCreateView):
+    def get_object(self):
+        # A new item has no locale until saved; CreateView.get_preview_url passes it along.
+        instance = super().get_object()
+        code = self.request.GET.get("locale", "")
+        instance.locale = Locale.objects.filter(language_code=code).first() or Locale.get_default()
+        return instance
 
 
 class EditView(LocaleScopedObjectMixin, snippets.EditView):

@@ -30,6 +30,7 @@ class SiteContentViewSet(SnippetViewSet):
     reorder_view_class = views.TranslationGroupReorderView
     # The views that write check the object's locale against the user's (cms.locale_access).
     add_view_class = views.CreateView
+    preview_on_add_view_class = views.PreviewOnCreateView
     edit_view_class = views.EditView
     delete_view_class = views.DeleteView
     unpublish_view_class = views.UnpublishView

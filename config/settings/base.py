@@ -221,6 +221,11 @@ CMS_API_STALE_WHILE_REVALIDATE = env.int("CMS_API_STALE_WHILE_REVALIDATE", defau
 # The bearer token of POST /api/update-redis/; empty refuses every call.
 CMS_CACHE_REFRESH_TOKEN = env.str("CMS_CACHE_REFRESH_TOKEN", default="")
 CMS_API_MAX_BODY_BYTES = 16 * 1024
+# How long a headless preview token (?preview= on /api/website-data/) stays valid, in seconds.
+CMS_PREVIEW_TOKEN_MAX_AGE = env.int("CMS_PREVIEW_TOKEN_MAX_AGE", default=30 * 60)
+# Where the admin sends people to see a draft on the real frontend, if it has a preview page:
+# e.g. "https://www.example.com/preview?token={token}&locale={locale}". Empty: API link only.
+CMS_FRONTEND_PREVIEW_URL = env.str("CMS_FRONTEND_PREVIEW_URL", default="")
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"

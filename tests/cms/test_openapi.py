@@ -42,6 +42,18 @@ def test_website_data_errors_match(client, site):
     assert_matches_document(client.post("/api/website-data/"), "/api/website-data/")
 
 
+def test_website_data_previews_match(client, site):
+    from cms.preview import issue_token
+
+    token = issue_token(site["hero"]).token
+    for query in (f"?preview={token}", f"?preview={token}&locale=ar", "?preview=forged"):
+        assert_matches_document(client.get(f"/api/website-data/{query}"), "/api/website-data/")
+    site["hero"].delete()
+    response = client.get(f"/api/website-data/?preview={token}")
+    assert response.status_code == 404
+    assert_matches_document(response, "/api/website-data/")
+
+
 def test_update_redis_responses_match(client, site, settings):
     settings.CMS_CACHE_REFRESH_TOKEN = TOKEN
     auth = {"Authorization": f"Bearer {TOKEN}"}

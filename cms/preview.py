@@ -1,0 +1,91 @@
+"""Previews of draft site content, built by the payload builder the API serves.
+
+In the admin, previewing a draft menu item, hero, partner, footer link or SEO entry renders
+the whole site chrome from the website-data payload with that draft applied (sitecontent's
+"site" preview mode). A headless frontend gets the same payload from
+`/api/website-data/?preview=<token>`: the token is a short-lived signed reference to one saved
+draft revision, handed out in the admin. Previews never read or write the cache.
+"""
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core import signing
+from wagtail.models import Revision
+
+from sitecontent.models import SiteContent
+
+from .cache import SECTIONS
+from .website_data import build_preview
+
+SALT = "cms.preview"
+
+
+class PreviewTokenError(Exception):
+    """A token that was forged, mangled or has expired: the message says which."""
+
+
+class DraftGone(Exception):
+    """The token is genuine, but the revision it names has been deleted since."""
+
+
+@dataclass(frozen=True)
+class PreviewToken:
+    token: str
+    revision: Revision
+    expires_at: datetime
+
+
+def _signer():
+    return signing.TimestampSigner(salt=SALT)
+
+
+def issue_token(instance):
+    """A token for the instance's latest saved revision, valid CMS_PREVIEW_TOKEN_MAX_AGE s."""
+    revision = instance.latest_revision
+    if revision is None:
+        raise ValueError("Save a draft first: a preview token names a saved revision.")
+    expires = int(time.time()) + settings.CMS_PREVIEW_TOKEN_MAX_AGE
+    token = _signer().sign_object({"revision": revision.pk, "expires": expires})
+    return PreviewToken(token, revision, datetime.fromtimestamp(expires, UTC))
+
+
+def read_token(token):
+    """(draft object, preview info for the payload) from a token."""
+    try:
+        value = _signer().unsign_object(token, max_age=settings.CMS_PREVIEW_TOKEN_MAX_AGE)
+    except signing.SignatureExpired:
+        raise PreviewTokenError(
+            "The preview token has expired: get a new one from the CMS."
+        ) from None
+    except signing.BadSignature:
+        raise PreviewTokenError("Invalid preview token.") from None
+    revision = Revision.objects.filter(pk=value["revision"]).first()
+    draft = revision.as_object() if revision else None
+    if not isinstance(draft, SiteContent):
+        raise DraftGone("The previewed draft no longer exists.")
+    info = {
+        "type": draft._meta.model_name,
+        "id": draft.pk,
+        "locale": draft.locale.language_code,
+        "revision": revision.pk,
+        "expires_at": datetime.fromtimestamp(value["expires"], UTC).isoformat(),
+    }
+    return draft, info
+
+
+def preview_payload(token, locale_code, sections):
+    """The payload entry for `locale_code` (the draft's own locale when None) with the token's
+    draft applied."""
+    draft, info = read_token(token)
+    return build_preview(locale_code or info["locale"], sections, draft, info)
+
+
+def site_preview_data(draft):
+    """The whole payload, as a dict, in the draft's locale with the draft applied: what the
+    admin's "site" preview renders."""
+    entry = build_preview(draft.locale.language_code, list(SECTIONS), draft, None)
+    return json.loads(entry.body)["data"]
