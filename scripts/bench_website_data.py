@@ -50,6 +50,8 @@ def environment():
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "WAGTAILADMIN_BASE_URL": "http://127.0.0.1",
+        "CMS_SSL_REDIRECT": "false",  # plain HTTP on loopback: TLS is nginx's job
         "CMS_LOG_LEVEL": "WARNING",
     }
 
