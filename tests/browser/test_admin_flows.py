@@ -205,3 +205,22 @@ def test_a_synced_source_change_is_flagged_in_the_status_report_until_translated
     page.goto(report)
     expect(page.get_by_role("row").filter(has_text="heroes")).not_to_contain_text("Cleaner power")
     assert website_data(page, "ar")["heroes"][0]["title"] == "طاقة أنظف"
+
+
+def test_an_editor_previews_a_draft_hero_within_the_whole_site(page, editor_user):
+    from tests.factories import FooterLinkFactory, HeroFactory, MenuItemFactory, publish
+
+    publish(MenuItemFactory(label="About us", link_url="/about"))
+    publish(FooterLinkFactory(key="privacy", label="Privacy", link_url="/privacy"))
+    hero = publish(HeroFactory(title="Clean power"))
+    log_in(page, editor_user)
+
+    page.goto(f"/admin/snippets/sitecontent/hero/edit/{hero.pk}/")
+    page.fill("#id_title", "Brighter power")
+    page.locator("[data-side-panel-toggle=preview]").click()
+    preview = page.frame_locator("iframe[data-w-preview-target=iframe]").first
+    expect(preview.locator(".hero.previewed h1")).to_have_text("Brighter power")
+    expect(preview.get_by_role("navigation")).to_contain_text("About us")
+    expect(preview.locator("footer")).to_contain_text("Privacy")
+    # Nothing was saved or published by previewing.
+    assert website_data(page, "en")["heroes"][0]["title"] == "Clean power"
