@@ -127,3 +127,16 @@ def translate(obj, locale, publish_it=True, **fields):
         setattr(translation, name, value)
     translation.save()
     return publish(translation) if publish_it else translation
+
+
+def hero_form(hero, **fields):
+    """The admin's hero form as posted for `hero`, with `fields` changed."""
+    return {
+        "title": hero.title,
+        "description": hero.description,
+        "button_label": hero.button_label,
+        "link_url": hero.link_url,
+        "link_page": "",
+        "background_image": hero.background_image_id,
+        **fields,
+    }

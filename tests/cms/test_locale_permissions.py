@@ -23,6 +23,7 @@ from tests.factories import (
     HeroFactory,
     ImageFactory,
     UserFactory,
+    hero_form,
     publish,
     translate,
 )
@@ -33,18 +34,6 @@ pytestmark = pytest.mark.django_db
 
 def snippet_url(view, *args):
     return reverse(f"wagtailsnippets_sitecontent_hero:{view}", args=args)
-
-
-def hero_form(hero, **fields):
-    return {
-        "title": hero.title,
-        "description": hero.description,
-        "button_label": hero.button_label,
-        "link_url": hero.link_url,
-        "link_page": "",
-        "background_image": hero.background_image_id,
-        **fields,
-    }
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.urls import reverse
 from cms.cache import cache_key, website_cache
 from cms.preview import issue_token
 from sitecontent.models import Hero
-from tests.factories import ImageFactory
+from tests.factories import ImageFactory, hero_form
 
 from .conftest import get_data
 
@@ -26,18 +26,6 @@ def snippet_url(model_name, view, *args):
 def cached_keys():
     """Website-data keys in Redis, generation tokens included (not Wagtail's renditions)."""
     return sorted(website_cache.store.client.keys(cache_key("*", "*")))
-
-
-def hero_form(hero, **fields):
-    return {
-        "title": hero.title,
-        "description": hero.description,
-        "button_label": hero.button_label,
-        "link_url": hero.link_url,
-        "link_page": "",
-        "background_image": hero.background_image_id,
-        **fields,
-    }
 
 
 def admin_preview(client, preview_url, form, mode=""):
