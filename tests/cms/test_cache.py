@@ -25,6 +25,17 @@ def test_a_hit_makes_no_database_query_and_returns_the_stored_bytes(
     assert hit.content == first.content  # the stored bytes, timestamp included
 
 
+def test_a_hit_from_a_logged_in_browser_makes_no_database_query_either(
+    editor_client, site, django_assert_num_queries
+):
+    # An editor's browser sends its admin session cookie to the API too: nothing on the hit
+    # path (the locale-access middleware included) may load the session or the user.
+    editor_client.get("/api/website-data/?locale=ar")
+    with django_assert_num_queries(0):
+        hit = editor_client.get("/api/website-data/?locale=ar")
+    assert hit["X-Cache"] == "HIT"
+
+
 def test_a_304_on_a_hit_makes_no_database_query(client, site, django_assert_num_queries):
     etag = client.get("/api/website-data/?locale=en")["ETag"]
     with django_assert_num_queries(0):
