@@ -7,7 +7,7 @@ Wagtail's permissions say what someone may do with a kind of content ("change he
 
 - site content: `LocaleScopedPermissionPolicy`, registered for each snippet model, answers
   Wagtail's per-object checks, and the snippet views that load or create an object ask it
-  (`sitecontent.views.LocaleScopedViewMixin`);
+  (`sitecontent.views.LocaleScopedObjectMixin`);
 - pages: each team's group holds page permissions on its locale's root pages only, which
   Wagtail's page permission policy enforces by itself (`cms.roles.apply_locale_team`);
 - at the admin's door, `cms.middleware.LocaleAccessMiddleware` refuses with 403 any write
@@ -137,8 +137,6 @@ def _object_locale(request, model, url_name, kwargs):
 
 
 def written_locales(request, match):
-    if request.method in SAFE_METHODS:
-        return []
     if "wagtail_localize" in match.namespaces:
         return LOCALIZE_WRITES.get(match.url_name, lambda *args: [])(request, match.kwargs)
     if "wagtailadmin_pages" in match.namespaces:
@@ -149,7 +147,8 @@ def written_locales(request, match):
 
 
 def may_write(request, match):
-    """Whether the user works in every locale this admin request would write in."""
+    """Whether the user works in every locale this (unsafe-method) admin request would write
+    in."""
     if works_in_every_locale(request.user):
         return True
     return all(

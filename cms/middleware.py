@@ -36,8 +36,10 @@ class LocaleAccessMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        # Reads first: they write nothing, and must not touch the lazy user (a session lookup)
+        # on the API's hot path. Anonymous writes go on to the admin's login redirect.
         if request.method in SAFE_METHODS or not request.user.is_authenticated:
-            return None  # reading, or the admin's login redirect comes next
+            return None
         if not may_write(request, request.resolver_match):
             raise PermissionDenied
         return None
