@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core import signing
 from wagtail.models import Revision
+from wagtail.permissions import policy_registry
 
 from sitecontent.models import SiteContent
 
@@ -41,6 +42,14 @@ class PreviewToken:
 
 def _signer():
     return signing.TimestampSigner(salt=SALT)
+
+
+def may_preview(user, instance):
+    """Tokens are handed to those who may edit the item (in its locale, cms.locale_access)."""
+    if not isinstance(instance, SiteContent) or instance.pk is None:
+        return False
+    policy = policy_registry.get_by_type(type(instance))
+    return policy.user_has_permission_for_instance(user, "change", instance)
 
 
 def issue_token(instance):

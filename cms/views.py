@@ -26,13 +26,12 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
-from wagtail.permissions import policy_registry
 
 from sitecontent.models import SiteContent
 
 from . import __version__
 from .cache import SECTIONS, WEBSITE_DATA, cache_key, patch_public_cache_headers, website_cache
-from .preview import DraftGone, PreviewTokenError, issue_token, preview_payload
+from .preview import DraftGone, PreviewTokenError, issue_token, may_preview, preview_payload
 from .responses import error_response, now_iso, success_response
 from .translation_status import report_rows, status_for
 from .website_data import (
@@ -400,8 +399,7 @@ class HeadlessPreviewView(WagtailAdminTemplateMixin, TemplateView):
         if not issubclass(model, SiteContent):
             raise Http404
         self.object = get_object_or_404(model, pk=unquote(pk))
-        policy = policy_registry.get_by_type(model)
-        if not policy.user_has_permission_for_instance(request.user, "change", self.object):
+        if not may_preview(request.user, self.object):
             return permission_denied(request)
         return super().dispatch(request)
 

@@ -3,11 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
-from wagtail.permissions import policy_registry
 from wagtail.snippets.action_menu import ActionMenuItem
 
 from sitecontent.models import SiteContent
 
+from .preview import may_preview
 from .views import HeadlessPreviewView, RefreshWebsiteCacheView, TranslationStatusReportView
 
 
@@ -35,10 +35,7 @@ def register_cache_admin_urls():
 
 def headless_preview_url(instance, user):
     """The link to an item's headless preview, for those who may edit it; else None."""
-    if not isinstance(instance, SiteContent) or instance.pk is None:
-        return None
-    policy = policy_registry.get_by_type(type(instance))
-    if not policy.user_has_permission_for_instance(user, "change", instance):
+    if not may_preview(user, instance):
         return None
     meta = instance._meta
     return reverse("cms_headless_preview", args=[meta.app_label, meta.model_name, instance.pk])
