@@ -9,12 +9,6 @@ from cms.locale_access import LocaleScopedPermissionPolicy
 from . import views
 from .models import FooterLink, Hero, MenuItem, Partner, SiteSeo
 
-SITE_CONTENT_MODELS = (MenuItem, Hero, Partner, FooterLink, SiteSeo)
-
-# Before the viewsets below: a viewset registers Wagtail's default policy if none is there.
-for model in SITE_CONTENT_MODELS:
-    register_permission_policy(model, LocaleScopedPermissionPolicy(model))
-
 STATUS_COLUMNS = [LocaleColumn(), LiveStatusTagColumn(), UpdatedAtColumn()]
 
 
@@ -89,5 +83,9 @@ class SiteContentGroup(SnippetViewSetGroup):
     menu_order = 150
     items = (MenuItemViewSet, HeroViewSet, PartnerViewSet, FooterLinkViewSet, SiteSeoViewSet)
 
+
+# Before registering the viewsets, which would otherwise set Wagtail's default policy.
+for viewset in SiteContentGroup.items:
+    register_permission_policy(viewset.model, LocaleScopedPermissionPolicy(viewset.model))
 
 register_snippet(SiteContentGroup)
