@@ -36,6 +36,16 @@ def admin_preview(client, preview_url, form, mode=""):
     return client.get(f"{preview_url}{separator}mode={mode}")
 
 
+def preview_brighter_hero(client, hero, mode=""):
+    """The admin preview of `hero` with its title changed (unsaved) to "Brighter power"."""
+    return admin_preview(
+        client,
+        snippet_url("hero", "preview_on_edit", hero.pk),
+        hero_form(hero, title="Brighter power"),
+        mode,
+    )
+
+
 def save_draft(hero, **fields):
     for name, value in fields.items():
         setattr(hero, name, value)
@@ -58,12 +68,7 @@ def preview_token(client, item):
 
 
 def test_previewing_a_draft_hero_renders_the_whole_site_with_it(editor_client, site):
-    hero = site["hero"]
-    response = admin_preview(
-        editor_client,
-        snippet_url("hero", "preview_on_edit", hero.pk),
-        hero_form(hero, title="Brighter power"),
-    )
+    response = preview_brighter_hero(editor_client, site["hero"])
     assert response.status_code == 200
     html = response.text
     assert '<html lang="en" dir="ltr">' in html
@@ -123,24 +128,13 @@ def test_a_new_arabic_item_previews_in_arabic(editor_client, site):
 
 
 def test_the_single_item_preview_mode_remains(editor_client, site):
-    hero = site["hero"]
-    response = admin_preview(
-        editor_client,
-        snippet_url("hero", "preview_on_edit", hero.pk),
-        hero_form(hero, title="Brighter power"),
-        mode="item",
-    )
+    response = preview_brighter_hero(editor_client, site["hero"], mode="item")
     assert "Brighter power" in response.text
     assert "Privacy" not in response.text
 
 
 def test_admin_previews_neither_read_nor_write_the_cache(editor_client, site):
-    hero = site["hero"]
-    admin_preview(
-        editor_client,
-        snippet_url("hero", "preview_on_edit", hero.pk),
-        hero_form(hero, title="Brighter power"),
-    )
+    preview_brighter_hero(editor_client, site["hero"])
     assert cached_keys() == []
     assert get_data(editor_client, "?locale=en")["heroes"][0]["title"] == "Clean power"
 
