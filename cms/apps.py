@@ -7,8 +7,8 @@ class CmsConfig(AppConfig):
     verbose_name = "Headless CMS"
 
     def ready(self):
-        from .roles import connect_locale_teams, ensure_roles_after_migrate
-        from .signal_handlers import register_signal_handlers
+        from .delivery.signal_handlers import register_signal_handlers
+        from .editorial.roles import connect_locale_teams, ensure_roles_after_migrate
 
         register_signal_handlers()
         connect_locale_teams()

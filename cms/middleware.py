@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-from .locale_access import SAFE_METHODS, may_write
+from .editorial.locale_access import SAFE_METHODS, may_write
 
 # Paths that are neither pages nor the admin. The language never comes from their URL, and
 # Django's LocaleMiddleware would only get in the way: it varies responses on Accept-Language
@@ -25,7 +25,8 @@ class PageLocaleMiddleware(LocaleMiddleware):
 
 
 class LocaleAccessMiddleware:
-    """Refuses (403) an admin write outside the locales the user works in (cms.locale_access).
+    """Refuses (403) an admin write outside the locales the user works in
+    (cms.editorial.locale_access).
 
     Reads pass untouched, and so does every request for users who work in every locale."""
 

@@ -5,10 +5,21 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.action_menu import ActionMenuItem
 
-from sitecontent.models import SiteContent
+from sitecontent.models import SITE_PREVIEW_HOOK, SiteContent
+from sitecontent.permissions import LOCALES_OF_USER_HOOK
 
-from .preview import may_preview
-from .views import HeadlessPreviewView, RefreshWebsiteCacheView, TranslationStatusReportView
+from .editorial.locale_access import locales_of_user
+from .editorial.preview import may_preview, site_preview_data
+from .editorial.views import (
+    HeadlessPreviewView,
+    RefreshWebsiteCacheView,
+    TranslationStatusReportView,
+)
+
+# The whole-site preview of draft site content, built by the API's own payload builder.
+hooks.register(SITE_PREVIEW_HOOK, site_preview_data)
+# Where each person may work with site content: the locales of their teams.
+hooks.register(LOCALES_OF_USER_HOOK, locales_of_user)
 
 
 @hooks.register("register_admin_urls")

@@ -40,9 +40,9 @@ access_log_format = (
 
 def post_worker_init(worker):
     """Apply cache purges kept while Redis was unreachable (e.g. across a restart)."""
-    from cms.cache import website_cache
+    from cms.delivery.cache import payload_cache
 
     try:
-        website_cache.reconcile()
+        payload_cache.reconcile()
     except Exception:  # the database may not be up yet; the next request retries
         worker.log.warning("Could not apply pending cache purges at start-up", exc_info=True)

@@ -1,24 +1,18 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
-from cms.api import api_router
 
 urlpatterns = [
     path("", cms_views.api_info, name="api_info"),
     path("health/", cms_views.health, name="health"),
     path("health/live/", cms_views.liveness, name="liveness"),
-    path("api/website-data/", cms_views.website_data, name="website_data"),
-    path("api/update-redis/", cms_views.update_redis, name="update_redis"),
-    path("api/translation-status/", cms_views.translation_status, name="translation_status"),
-    path("api/schema/", cms_views.openapi_schema, name="openapi_schema"),
-    path("api/v2/", api_router.urls),
-    re_path(r"^api/", cms_views.api_not_found),  # JSON 404s, never a page lookup
+    path("api/", include("cms.api.urls")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -7,9 +8,6 @@ from wagtail.images import get_image_model_string
 from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Page
 from wagtail_localize.fields import SynchronizedField, TranslatableField
-
-# The share image size frontends render (the API v2 field and the website-data payload).
-SHARE_RENDITIONS = {"default": "fill-1200x630-c75"}
 
 
 class HomePage(Page):
@@ -49,7 +47,10 @@ class HomePage(Page):
     api_fields = [
         APIField("heading"),
         APIField("intro"),
-        APIField("og_image", serializer=ImageRenditionField(SHARE_RENDITIONS["default"])),
+        APIField(
+            "og_image",
+            serializer=ImageRenditionField(settings.CMS_IMAGE_RENDITIONS["share"]["default"]),
+        ),
     ]
 
     translatable_fields = [

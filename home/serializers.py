@@ -3,7 +3,7 @@ for the build context it receives)."""
 
 from wagtail.rich_text import expand_db_html
 
-from .models import SHARE_RENDITIONS, HomePage
+from .models import HomePage
 
 
 def build_home(context):
@@ -19,6 +19,6 @@ def build_home(context):
         "intro": expand_db_html(page.intro),
         "seo_title": page.get_seo_title(),
         "seo_description": page.search_description,
-        "og_image": context.image(page.og_image, SHARE_RENDITIONS),
+        "og_image": context.image(page.og_image, "share"),
         "fallback_locale": context.fallback_of(page),
     }

@@ -12,12 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.images import get_image_model_string
-from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import (
     DraftStateMixin,
     LockableMixin,
@@ -33,16 +31,9 @@ from .validators import validate_link_url, validate_social_handle
 # Schemes that leave the website; anything else ("/about", "#team") stays on it.
 EXTERNAL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
-# The image sizes frontends render, by name: the API v2 fields and the website-data payload
-# both serve these.
-HERO_RENDITIONS = {"desktop": "fill-1920x800-c75", "mobile": "fill-800x800-c75"}
-LOGO_RENDITIONS = {"default": "max-400x200"}
-SHARE_RENDITIONS = {"default": "fill-1200x630-c75"}
-
-LOCALE_API_FIELD = APIField(
-    "locale", serializer=serializers.CharField(source="locale.language_code", read_only=True)
-)
-ORDER_API_FIELD = APIField("sort_order")
+# The hook that gives a draft's whole-site preview its data: fn(draft) -> the website's payload
+# data with the draft applied.
+SITE_PREVIEW_HOOK = "sitecontent_site_preview_data"
 
 
 class SiteContentQuerySet(models.QuerySet):
@@ -89,11 +80,10 @@ class SiteContent(
         context["locale"] = self.locale
         context["direction"] = "rtl" if self.locale.is_bidi else "ltr"
         if mode_name != "item":
-            # The website as the API would serve it with this draft published. (cms builds on
-            # sitecontent, hence the import here rather than at the top.)
-            from cms.preview import site_preview_data
-
-            context["website"] = site_preview_data(self)
+            # The website as the API would serve it with this draft published: whoever serves
+            # the website (cms) fills it in through the hook.
+            for fn in hooks.get_hooks(SITE_PREVIEW_HOOK):
+                context["website"] = fn(self)
         return context
 
 
@@ -155,14 +145,6 @@ class Link(models.Model):
 
     link_required = True
 
-    link_api_fields = [
-        APIField("url", serializer=serializers.CharField(source="get_link_url", read_only=True)),
-        APIField(
-            "is_external",
-            serializer=serializers.BooleanField(source="link_points_outside", read_only=True),
-        ),
-    ]
-
     link_panels = [
         FieldRowPanel([FieldPanel("link_page"), FieldPanel("link_url")], heading=_("Link"))
     ]
@@ -202,6 +184,94 @@ class Link(models.Model):
         return self.link_url
 
 
+class Announcement(Link, OrderedSiteContent):
+    """A notice across the top of every page of one locale's website ("Offices closed on
+    Friday"), shown while it is published and, optionally, only between a start and an end.
+    When several are shown at once, the website shows the first in editors' order."""
+
+    class Tone(models.TextChoices):
+        INFO = "info", _("Information")
+        SUCCESS = "success", _("Good news")
+        WARNING = "warning", _("Warning")
+        CRITICAL = "critical", _("Urgent")
+
+    message = models.CharField(
+        _("message"),
+        max_length=200,
+        help_text=_("One or two short sentences, shown across the top of every page."),
+    )
+    tone = models.CharField(
+        _("tone"),
+        max_length=20,
+        choices=Tone.choices,
+        default=Tone.INFO,
+        help_text=_("How the website presents it: urgent notices stand out most."),
+    )
+    link_label = models.CharField(
+        _("link label"),
+        max_length=50,
+        blank=True,
+        help_text=_("The text of a link after the message (Read more); empty for no link."),
+    )
+    starts_at = models.DateTimeField(
+        _("shown from"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to show it as soon as it is published."),
+    )
+    ends_at = models.DateTimeField(
+        _("shown until"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to show it until it is unpublished."),
+    )
+
+    link_required = False
+
+    panels = [
+        FieldPanel("message"),
+        FieldPanel("tone"),
+        MultiFieldPanel(
+            [FieldPanel("link_label"), FieldPanel("link_page"), FieldPanel("link_url")],
+            heading=_("Link"),
+        ),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")], heading=_("When")),
+    ]
+
+    translatable_fields = [
+        TranslatableField("message"),
+        TranslatableField("link_label"),
+        SynchronizedField("tone"),
+        SynchronizedField("link_page"),
+        SynchronizedField("link_url"),
+        SynchronizedField("starts_at"),
+        SynchronizedField("ends_at"),
+        SynchronizedField("sort_order", overridable=False),
+    ]
+
+    class Meta(OrderedSiteContent.Meta):
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        permissions = [("reorder_announcement", "Can reorder announcements")]
+
+    def __str__(self):
+        return self.message
+
+    def clean(self):
+        super().clean()
+        if self.link_label and not self.has_link:
+            raise ValidationError({"link_url": _("A link label needs a link.")})
+        if self.has_link and not self.link_label:
+            raise ValidationError({"link_label": _("A link needs a label.")})
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must come after the start.")})
+
+    def is_shown_at(self, moment):
+        return (self.starts_at is None or self.starts_at <= moment) and (
+            self.ends_at is None or moment < self.ends_at
+        )
+
+
 class MenuItem(Link, OrderedSiteContent):
     label = models.CharField(_("label"), max_length=100, help_text=_("The text in the menu."))
     parent = models.ForeignKey(
@@ -216,14 +286,6 @@ class MenuItem(Link, OrderedSiteContent):
     )
 
     panels = [FieldPanel("label"), *Link.link_panels, FieldPanel("parent")]
-
-    api_fields = [
-        APIField("label"),
-        *Link.link_api_fields,
-        APIField("parent", serializer=serializers.PrimaryKeyRelatedField(read_only=True)),
-        ORDER_API_FIELD,
-        LOCALE_API_FIELD,
-    ]
 
     translatable_fields = [
         TranslatableField("label"),
@@ -292,20 +354,6 @@ class Hero(Link, OrderedSiteContent):
         FieldPanel("background_image"),
     ]
 
-    api_fields = [
-        APIField("title"),
-        APIField("description"),
-        APIField("button_label"),
-        *Link.link_api_fields,
-        APIField("background_image", serializer=ImageRenditionField(HERO_RENDITIONS["desktop"])),
-        APIField(
-            "background_image_mobile",
-            serializer=ImageRenditionField(HERO_RENDITIONS["mobile"], source="background_image"),
-        ),
-        ORDER_API_FIELD,
-        LOCALE_API_FIELD,
-    ]
-
     translatable_fields = [
         TranslatableField("title"),
         TranslatableField("description"),
@@ -348,14 +396,6 @@ class Partner(OrderedSiteContent):
     )
 
     panels = [FieldPanel("name"), FieldPanel("logo"), FieldPanel("website_url")]
-
-    api_fields = [
-        APIField("name"),
-        APIField("website_url"),
-        APIField("logo", serializer=ImageRenditionField(LOGO_RENDITIONS["default"])),
-        ORDER_API_FIELD,
-        LOCALE_API_FIELD,
-    ]
 
     translatable_fields = [
         TranslatableField("name"),
@@ -403,19 +443,6 @@ class FooterLink(Link, OrderedSiteContent):
         FieldPanel("group"),
         *Link.link_panels,
         FieldPanel("is_external"),
-    ]
-
-    api_fields = [
-        APIField("key"),
-        APIField("label"),
-        APIField("group"),
-        APIField("url", serializer=serializers.CharField(source="get_link_url", read_only=True)),
-        APIField(
-            "is_external",
-            serializer=serializers.BooleanField(source="opens_externally", read_only=True),
-        ),
-        ORDER_API_FIELD,
-        LOCALE_API_FIELD,
     ]
 
     translatable_fields = [

@@ -1,15 +1,13 @@
 """How each site-content section of the website-data payload is built.
 
-Each builder takes a build context (cms.website_data.BuildContext) that picks the items of the
+Each builder takes a build context (cms.delivery.build.BuildContext) that picks the items of the
 requested locale with their default-locale fallbacks, resolves page links and serialises
 images, and returns plain JSON-ready data in editors' order. Every builder runs a fixed number
 of queries, however many items there are.
 """
 
 from .models import (
-    HERO_RENDITIONS,
-    LOGO_RENDITIONS,
-    SHARE_RENDITIONS,
+    Announcement,
     FooterLink,
     Hero,
     MenuItem,
@@ -17,6 +15,36 @@ from .models import (
     SiteSeo,
     SocialMediaSettings,
 )
+
+
+def build_announcement(context):
+    """The first announcement, in editors' order, that is shown now; None when there is none.
+    The section is cached only until the next start or end (context.changes_at)."""
+    announcements = context.localized(Announcement.objects.all())
+    for announcement in announcements:
+        for moment in (announcement.starts_at, announcement.ends_at):
+            if moment is not None:
+                context.changes_at(moment)
+    # A previewed draft shows whatever its times, so editors see it before it starts.
+    shown = next(
+        (a for a in announcements if a is context.draft or a.is_shown_at(context.now)), None
+    )
+    if shown is None:
+        return None
+    link = context.links([shown]).get(shown.pk)
+    return {
+        "id": shown.pk,
+        "message": shown.message,
+        "tone": shown.tone,
+        "link": {"label": shown.link_label, **link} if link and shown.link_label else None,
+        "starts_at": _iso(shown.starts_at),
+        "ends_at": _iso(shown.ends_at),
+        "fallback_locale": context.fallback_of(shown),
+    }
+
+
+def _iso(moment):
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
 def build_menu(context):
@@ -60,7 +88,7 @@ def build_heroes(context):
                 if hero.button_label and hero.pk in links
                 else None
             ),
-            "image": context.image(hero.background_image, HERO_RENDITIONS),
+            "image": context.image(hero.background_image, "hero"),
             "fallback_locale": context.fallback_of(hero),
         }
         for hero in heroes
@@ -74,7 +102,7 @@ def build_partners(context):
             "id": partner.pk,
             "name": partner.name,
             "url": partner.website_url or None,
-            "logo": context.image(partner.logo, LOGO_RENDITIONS, alt=partner.name),
+            "logo": context.image(partner.logo, "logo", alt=partner.name),
             "fallback_locale": context.fallback_of(partner),
         }
         for partner in partners
@@ -92,9 +120,7 @@ def build_footer(context):
             "label": link.label,
             "group": link.group or None,
             "url": links[link.pk]["url"],
-            "is_external": (
-                link.is_external if link.is_external is not None else links[link.pk]["is_external"]
-            ),
+            "is_external": link.opens_externally,
             "fallback_locale": context.fallback_of(link),
         }
         for link in footer_links
@@ -120,7 +146,7 @@ def build_seo(context):
         "title": seo.default_title if seo else None,
         "description": seo.description if seo else None,
         "keywords": seo.keyword_list if seo else [],
-        "og_image": context.image(share_image, SHARE_RENDITIONS),
+        "og_image": context.image(share_image, "share"),
         "social": {name: (getattr(social, name) or None) if social else None for name in SOCIAL},
         "fallback_locale": context.fallback_of(seo) if seo else None,
     }

@@ -7,8 +7,6 @@ from django.shortcuts import get_object_or_404
 from wagtail.models import Locale
 from wagtail.snippets.views import snippets
 
-from cms.locale_access import can_work_in
-
 from .ordering import move_translation_group
 
 
@@ -23,7 +21,8 @@ class SiteContentIndexView(snippets.IndexView):
 
 class TranslationGroupReorderView(snippets.ReorderView):
     """Drag-and-drop reordering that moves an item together with its translations. It changes
-    every locale, so only those who work in every locale may (cms.locale_access)."""
+    every locale, so the permission policy decides who may (cms.editorial.locale_access
+    refuses it to those who work in some locales only)."""
 
     permission_required = "reorder"
 
@@ -37,11 +36,11 @@ class TranslationGroupReorderView(snippets.ReorderView):
         return JsonResponse({"success": True})
 
 
-# Locale scoping (cms.locale_access): Wagtail checks the kind of content when a view is
-# dispatched; these views also check the object's locale when they load it. A write outside
-# the user's locales never gets here (cms.middleware.LocaleAccessMiddleware answers 403); what
-# this adds is that opening such a form gets Wagtail's usual refusal instead of a form whose
-# every button would be refused.
+# Per-object checks: Wagtail checks the kind of content when a view is dispatched; these views
+# also ask the model's permission policy about the object they load or create. The headless
+# layer registers a policy that scopes site content to the locales a user works in, so opening
+# a form in another locale gets Wagtail's usual refusal instead of a form whose every button
+# would be refused.
 
 
 class LocaleScopedObjectMixin:
@@ -56,7 +55,10 @@ class LocaleScopedObjectMixin:
 
 class CreateView(snippets.CreateView):
     def dispatch(self, request, *args, **kwargs):
-        if not can_work_in(request.user, self.locale.pk):
+        new_item = self.model(locale=self.locale)
+        if not self.permission_policy.user_has_permission_for_instance(
+            request.user, "add", new_item
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

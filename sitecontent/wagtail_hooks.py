@@ -4,10 +4,9 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from cms.locale_access import LocaleScopedPermissionPolicy
-
 from . import views
-from .models import FooterLink, Hero, MenuItem, Partner, SiteSeo
+from .models import Announcement, FooterLink, Hero, MenuItem, Partner, SiteSeo
+from .permissions import LocaleScopedPermissionPolicy
 
 STATUS_COLUMNS = [LocaleColumn(), LiveStatusTagColumn(), UpdatedAtColumn()]
 
@@ -22,7 +21,7 @@ class SiteContentViewSet(SnippetViewSet):
     copy_view_enabled = False  # copying would make a second item with the same translations
     index_view_class = views.SiteContentIndexView
     reorder_view_class = views.TranslationGroupReorderView
-    # The views that write check the object's locale against the user's (cms.locale_access).
+    # The views that load or create an object check it against the permission policy too.
     add_view_class = views.CreateView
     preview_on_add_view_class = views.PreviewOnCreateView
     edit_view_class = views.EditView
@@ -31,6 +30,19 @@ class SiteContentViewSet(SnippetViewSet):
     revisions_unschedule_view_class = views.RevisionsUnscheduleView
     lock_view_class = views.LockView
     unlock_view_class = views.UnlockView
+
+
+class AnnouncementViewSet(SiteContentViewSet):
+    model = Announcement
+    icon = "warning"
+    menu_label = _("Announcements")
+    list_display = [
+        "message",
+        Column("starts_at", label=_("Shown from")),
+        Column("ends_at", label=_("Shown until")),
+        *STATUS_COLUMNS,
+    ]
+    search_fields = ["message"]
 
 
 class MenuItemViewSet(SiteContentViewSet):
@@ -81,7 +93,14 @@ class SiteContentGroup(SnippetViewSetGroup):
     menu_label = _("Site content")
     menu_icon = "site"
     menu_order = 150
-    items = (MenuItemViewSet, HeroViewSet, PartnerViewSet, FooterLinkViewSet, SiteSeoViewSet)
+    items = (
+        AnnouncementViewSet,
+        MenuItemViewSet,
+        HeroViewSet,
+        PartnerViewSet,
+        FooterLinkViewSet,
+        SiteSeoViewSet,
+    )
 
 
 # Before registering the viewsets, which would otherwise set Wagtail's default policy.

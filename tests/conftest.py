@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from wagtail.models import Locale
 
-from cms.cache import website_cache
+from cms.delivery.cache import payload_cache
 from home.models import HomePage
 from tests.factories import ARABIC_TEAM, UserFactory
 
@@ -16,11 +16,11 @@ def media_in_tmp(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts from an empty (real, Redis) cache and a cache layer that trusts it."""
-    website_cache.reset()
+    payload_cache.reset()
     cache.clear()
     yield
     cache.clear()
-    website_cache.reset()
+    payload_cache.reset()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 
-from sitecontent.models import FooterLink, Hero, MenuItem, Partner, SiteSeo
+from sitecontent.models import Announcement, FooterLink, Hero, MenuItem, Partner, SiteSeo
 
 
 def image_bytes(width=640, height=480, image_format="PNG", colour=(200, 120, 40)):
@@ -63,6 +63,14 @@ class SiteContentFactory(factory.django.DjangoModelFactory):
 
     locale = factory.LazyFunction(english)
     live = False
+
+
+class AnnouncementFactory(SiteContentFactory):
+    class Meta:
+        model = Announcement
+
+    message = factory.Sequence(lambda n: f"Announcement {n}")
+    tone = "info"
 
 
 class MenuItemFactory(SiteContentFactory):

@@ -2,7 +2,8 @@
 
 from django.core.management.base import CommandError
 
-from cms.website_data import InvalidRequest, parse_locale, parse_sections, supported_locales
+from cms.api.inputs import InvalidRequest, parse_locale, parse_sections
+from cms.delivery.locales import supported_locales
 
 
 def add_selection_arguments(parser):

@@ -150,7 +150,7 @@ if REDIS_URL:
                 "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
                 "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
                 # Wagtail's own caching (site root paths, renditions) treats a Redis outage as
-                # a miss instead of a 500. cms.cache talks to Redis directly and handles
+                # a miss instead of a 500. cms.delivery.cache talks to Redis directly and handles
                 # outages itself (see its docstring).
                 "IGNORE_EXCEPTIONS": True,
             },
@@ -207,6 +207,13 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 # Image uploads: raster formats only (no SVG: it can carry scripts), bounded size and pixels.
+# The renditions of each image slot the payload serves (both APIs), by name: the first is the
+# default. Builders name a slot; no other spec is ever made on request.
+CMS_IMAGE_RENDITIONS = {
+    "hero": {"desktop": "fill-1920x800-c75", "mobile": "fill-800x800-c75"},
+    "logo": {"default": "max-400x200"},
+    "share": {"default": "fill-1200x630-c75"},
+}
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("CMS_IMAGE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("CMS_IMAGE_MAX_PIXELS", default=40_000_000)

@@ -7,8 +7,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from cms import website_data
-from cms.cache import SECTIONS, WEBSITE_DATA, all_keys, cache_key, website_cache
+from cms.delivery import payload as website_data
+from cms.delivery.cache import payload_cache
+from cms.delivery.keys import WHOLE, cache_key, keys_for
+from cms.delivery.sections import SECTIONS
 from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +47,9 @@ def test_a_304_on_a_hit_makes_no_database_query(client, site, django_assert_num_
 
 def cold_build_queries(client):
     """Queries of one cold build (renditions already made, as in steady state)."""
-    website_cache.purge(all_keys(["en", "ar"]))
+    payload_cache.purge(keys_for(["en", "ar"]))
     client.get("/api/website-data/?locale=ar")  # a first build makes the renditions
-    website_cache.purge(all_keys(["en", "ar"]))
+    payload_cache.purge(keys_for(["en", "ar"]))
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/api/website-data/?locale=ar")
     assert response["X-Cache"] == "MISS"
@@ -61,31 +63,32 @@ def test_a_miss_costs_the_same_queries_for_5_or_200_partners(client, site):
     for _ in range(195):
         PartnerFactory(live=True)
     with_200 = cold_build_queries(client)
-    assert with_5 == with_200 == 12
+    assert with_5 == with_200 == 13
     assert len(client.get("/api/website-data/?locale=ar").json()["data"]["partners"]) == 200
 
 
 def test_each_key_gets_its_configured_ttl(client, site, settings):
     settings.CMS_CACHE_TTLS = {"heroes": 77}
     client.get("/api/website-data/?locale=en")
-    raw = website_cache.store.client
-    assert 3590 < raw.ttl(cache_key("en", WEBSITE_DATA)) <= 3600
+    raw = payload_cache.store.client
+    assert 3590 < raw.ttl(cache_key("en", WHOLE)) <= 3600
     assert 70 < raw.ttl(cache_key("en", "heroes")) <= 77
     assert 1790 < raw.ttl(cache_key("en", "menu_items")) <= 1800
     assert 3590 < raw.ttl(cache_key("en", "home_page")) <= 3600
 
 
 def test_the_key_plan_names_every_section_per_locale():
-    assert all_keys(["ar"]) == [
-        "cms:v1:ar:website_data",
-        "cms:v1:ar:menu_items",
-        "cms:v1:ar:heroes",
-        "cms:v1:ar:partners",
-        "cms:v1:ar:footer_links",
-        "cms:v1:ar:seo_data",
-        "cms:v1:ar:home_page",
+    assert keys_for(["ar"]) == [
+        "cms:v2:ar:announcement",
+        "cms:v2:ar:menu_items",
+        "cms:v2:ar:heroes",
+        "cms:v2:ar:partners",
+        "cms:v2:ar:footer_links",
+        "cms:v2:ar:seo_data",
+        "cms:v2:ar:home_page",
+        "cms:v2:ar:website_data",
     ]
-    assert [s.default_ttl for s in SECTIONS] == [1800, 1800, 1800, 1800, 3600, 3600]
+    assert [s.default_ttl for s in SECTIONS] == [1800, 1800, 1800, 1800, 1800, 3600, 3600]
 
 
 def test_a_sections_request_reuses_cached_sections(client, site, django_assert_num_queries):
@@ -129,21 +132,21 @@ def test_a_cold_key_under_concurrent_requests_is_built_once(site, monkeypatch):
 
 
 def test_a_write_with_a_token_older_than_the_last_purge_is_refused(db):
-    from cms.cache import Entry
+    from cms.delivery.stores import Entry
 
     key = cache_key("en", "heroes")
-    token = website_cache.tokens([key])[key]
-    website_cache.purge([key])
-    assert website_cache.write_many([(key, token, Entry("v", b"[]"), 60)]) == [False]
-    assert website_cache.store.client.get(key) is None
+    token = payload_cache.tokens([key])[key]
+    payload_cache.purge([key])
+    assert payload_cache.write_many([(key, token, Entry("v", b"[]"), 60)]) == [False]
+    assert payload_cache.store.client.get(key) is None
 
 
 def test_a_value_stored_under_an_older_token_is_not_read(db):
-    from cms.cache import Entry
+    from cms.delivery.stores import Entry
 
     key = cache_key("en", "heroes")
-    token = website_cache.tokens([key])[key]
-    assert website_cache.write_many([(key, token, Entry("v", b"[]"), 60)]) == [True]
-    assert website_cache.read_many([key])[key] == Entry("v", b"[]")
-    website_cache.store.client.set(f"{key}:gen", "newer-token")  # as a purge would
-    assert website_cache.read_many([key])[key] is None
+    token = payload_cache.tokens([key])[key]
+    assert payload_cache.write_many([(key, token, Entry("v", b"[]"), 60)]) == [True]
+    assert payload_cache.read_many([key])[key] == Entry("v", b"[]")
+    payload_cache.store.client.set(f"{key}:gen", "newer-token")  # as a purge would
+    assert payload_cache.read_many([key])[key] is None

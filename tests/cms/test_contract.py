@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from cms.delivery.sections import SECTIONS
+
 pytestmark = pytest.mark.django_db
 CONTRACTS = Path(__file__).with_name("contracts")
 
@@ -48,3 +50,35 @@ def test_the_demo_payload_matches_the_reviewed_contract(client, demo, locale):
         path.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n")
     expected = json.loads(path.read_text())
     assert actual == expected
+
+
+def _without_meta(item):
+    return {name: value for name, value in item.items() if name != "meta"}
+
+
+def _every_item(items):
+    for item in items:
+        yield item
+        yield from item.get("children") or []
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_api_v2_serves_every_item_exactly_as_website_data_does(client, demo, locale):
+    """One serialisation: each section's v2 endpoint, listing and detail, equals the payload."""
+    data = client.get(f"/api/website-data/?locale={locale}").json()["data"]
+    compared = 0
+    for section in SECTIONS:
+        if not section.api_endpoint:
+            continue
+        served = data[section.field]
+        expected = served if isinstance(served, list) else [served] if served else []
+        path = f"/api/v2/{section.api_endpoint}/"
+        listing = client.get(f"{path}?locale={locale}&limit=100").json()
+        assert [_without_meta(item) for item in listing["items"]] == expected
+        assert listing["meta"]["total_count"] == len(expected)
+        for item in _every_item(expected):
+            detail = client.get(f"{path}{item['id']}/?locale={locale}").json()
+            assert _without_meta(detail) == item
+            compared += 1
+    # The demo has an announcement, 11 menu items, 3 heroes, 6 partners and 8 footer links.
+    assert compared == 1 + 11 + 3 + 6 + 8

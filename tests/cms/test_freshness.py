@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from cms import website_data
+from cms.delivery import payload as website_data
 from sitecontent.models import Hero
 from tests.factories import HeroFactory, publish
 

@@ -9,8 +9,9 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 
-from cms.cache import cache_key, website_cache
-from cms.preview import issue_token
+from cms.delivery.cache import payload_cache
+from cms.delivery.keys import cache_key
+from cms.editorial.preview import issue_token
 from sitecontent.models import Hero
 from tests.factories import ImageFactory, hero_form
 
@@ -25,7 +26,7 @@ def snippet_url(model_name, view, *args):
 
 def cached_keys():
     """Website-data keys in Redis, generation tokens included (not Wagtail's renditions)."""
-    return sorted(website_cache.store.client.keys(cache_key("*", "*")))
+    return sorted(payload_cache.store.client.keys(cache_key("*", "*")))
 
 
 def admin_preview(client, preview_url, form, mode=""):

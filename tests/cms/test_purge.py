@@ -15,14 +15,16 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 from wagtail_localize.models import Translation, TranslationSource
 
-from cms.cache import SECTIONS, WEBSITE_DATA, cache_key, website_cache
+from cms.delivery.cache import payload_cache
+from cms.delivery.keys import WHOLE, cache_key
+from cms.delivery.sections import SECTIONS
 from sitecontent.models import Hero, SocialMediaSettings
 from tests.cms.conftest import get_data
 from tests.factories import MenuItemFactory, image_bytes, publish
 
 pytestmark = pytest.mark.django_db
 
-NAMES = [WEBSITE_DATA, *(section.key for section in SECTIONS)]
+NAMES = [WHOLE, *(section.key for section in SECTIONS)]
 ALL_KEYS = {(code, name) for code in ("en", "ar") for name in NAMES}
 
 
@@ -34,13 +36,13 @@ def warm(client):
 
 def purged():
     keys = {pair: cache_key(*pair) for pair in ALL_KEYS}
-    found = website_cache.read_many(list(keys.values()))
+    found = payload_cache.read_many(list(keys.values()))
     return {pair for pair, key in keys.items() if found[key] is None}
 
 
 def keys(*pairs):
     """("en", "heroes") → both that section and the locale's whole payload."""
-    return {key for code, name in pairs for key in ((code, name), (code, WEBSITE_DATA))}
+    return {key for code, name in pairs for key in ((code, name), (code, WHOLE))}
 
 
 @pytest.fixture

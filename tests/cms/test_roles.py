@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
-from cms.roles import apply_roles
+from cms.editorial.roles import apply_roles
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_upgrading_takes_the_old_root_page_grant_away_from_translators():
     from django.apps import apps
     from wagtail.models import Page
 
-    from cms.roles import _permission
+    from cms.editorial.roles import _permission
 
     migration = importlib.import_module("cms.migrations.0003_locale_teams")
     translators = Group.objects.get(name="Translators")

@@ -64,7 +64,7 @@ def test_an_unknown_api_path_is_a_json_404_not_a_redirect_to_a_page(client, db):
 
 
 def test_an_unexpected_error_under_api_is_a_json_500(client, site, monkeypatch):
-    from cms import views
+    from cms.api import views
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

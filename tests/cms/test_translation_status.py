@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from cms.translation_status import status_for
+from cms.editorial.translation_status import status_for
 from tests.factories import (
     FooterLinkFactory,
     HeroFactory,

@@ -7,7 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from cms.cache import WEBSITE_DATA, cache_key, website_cache
+from cms.delivery.cache import payload_cache
+from cms.delivery.keys import WHOLE, cache_key
+from cms.delivery.sections import SECTIONS
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +33,7 @@ def refresh(client, body=None, token=TOKEN, raw=None, **headers):
 
 def cached(code, name):
     key = cache_key(code, name)
-    return website_cache.read_many([key])[key] is not None
+    return payload_cache.read_many([key])[key] is not None
 
 
 def test_it_rebuilds_every_locale_and_section_and_reports_each_ttl(client, site):
@@ -40,13 +42,13 @@ def test_it_rebuilds_every_locale_and_section_and_reports_each_ttl(client, site)
     assert response.status_code == 200
     assert body["status"] == "success"
     refreshed = body["data"]["refreshed"]
-    assert len(refreshed) == 14
+    assert len(refreshed) == 2 * (len(SECTIONS) + 1)  # every section and the whole payload
     assert {(r["locale"], r["key"]) for r in refreshed} >= {
         ("ar", "menu_items"),
-        ("en", WEBSITE_DATA),
+        ("en", WHOLE),
     }
     ttls = {(r["locale"], r["key"]): r["ttl"] for r in refreshed}
-    assert 3590 < ttls[("ar", WEBSITE_DATA)] <= 3600
+    assert 3590 < ttls[("ar", WHOLE)] <= 3600
     assert 1790 < ttls[("en", "heroes")] <= 1800
     assert all(cached(r["locale"], r["key"]) for r in refreshed)
     assert client.get("/api/website-data/?locale=ar")["X-Cache"] == "HIT"
@@ -57,9 +59,9 @@ def test_it_rebuilds_only_what_the_body_names(client, site):
     assert response.status_code == 200
     assert [(r["locale"], r["key"]) for r in response.json()["data"]["refreshed"]] == [
         ("ar", "menu_items"),
-        ("ar", WEBSITE_DATA),
+        ("ar", WHOLE),
     ]
-    assert not cached("en", WEBSITE_DATA)
+    assert not cached("en", WHOLE)
 
 
 def test_refreshing_replaces_stale_content(client, site):
@@ -94,7 +96,7 @@ def test_no_or_a_wrong_token_is_a_401_with_the_same_body(client, site, headers):
         None,
         "Authentication required: send Authorization: Bearer <token>.",
     )
-    assert not cached("en", WEBSITE_DATA)
+    assert not cached("en", WHOLE)
 
 
 def test_without_a_configured_token_every_call_is_refused(client, site, settings):
@@ -119,7 +121,7 @@ def test_bad_input_is_a_400_and_refreshes_nothing(client, site, raw, message):
     response = refresh(client, raw=raw)
     assert response.status_code == 400
     assert message in response.json()["message"]
-    assert not cached("ar", WEBSITE_DATA) and not cached("ar", "menu_items")
+    assert not cached("ar", WHOLE) and not cached("ar", "menu_items")
 
 
 def test_a_large_body_is_a_413(client, site):
@@ -137,10 +139,10 @@ def test_other_methods_are_a_405(client, site):
 
 
 def test_a_failed_build_leaves_the_cache_as_it_was(client, site, monkeypatch):
-    from cms import website_data
+    from cms.delivery import payload as website_data
 
     client.get("/api/website-data/?locale=en")
-    before = website_cache.read_many([cache_key("en", WEBSITE_DATA)])
+    before = payload_cache.read_many([cache_key("en", WHOLE)])
 
     def broken_build(locale_code, sections):
         if locale_code == "ar":
@@ -153,7 +155,7 @@ def test_a_failed_build_leaves_the_cache_as_it_was(client, site, monkeypatch):
     response = refresh(client)
     assert response.status_code == 500
     assert response.json()["status"] == "error"
-    assert website_cache.read_many([cache_key("en", WEBSITE_DATA)]) == before
+    assert payload_cache.read_many([cache_key("en", WHOLE)]) == before
 
 
 # The admin's action
@@ -165,13 +167,14 @@ def test_editors_refresh_the_cache_from_the_admin_with_a_confirmation(editor_cli
     assert "Refresh website cache" in page.text
     response = editor_client.post(reverse("cms_refresh_cache"), follow=True)
     assert response.status_code == 200
-    assert "The website cache was refreshed: 14 keys rebuilt for en, ar." in response.text
-    assert cached("ar", WEBSITE_DATA)
+    rebuilt = 2 * (len(SECTIONS) + 1)
+    assert f"The website cache was refreshed: {rebuilt} keys rebuilt for en, ar." in response.text
+    assert cached("ar", WHOLE)
 
 
 def test_the_admin_action_needs_its_own_permission(client, translator_client, site):
     assert translator_client.post(reverse("cms_refresh_cache")).status_code == 302
-    assert not cached("en", WEBSITE_DATA)
+    assert not cached("en", WHOLE)
     menu = translator_client.get(reverse("wagtailadmin_home")).text
     assert "Refresh website cache" not in menu
     editor = UserFactory(groups=["Editors"])
@@ -185,10 +188,10 @@ def test_the_admin_action_needs_its_own_permission(client, translator_client, si
 def test_warm_cache_fills_and_purge_cache_empties(site):
     out = io.StringIO()
     call_command("warm_cache", "--locale", "ar", stdout=out)
-    assert "cms:v1:ar:website_data: 3600 s" in out.getvalue()
-    assert cached("ar", WEBSITE_DATA) and cached("ar", "partners")
+    assert "cms:v2:ar:website_data: 3600 s" in out.getvalue()
+    assert cached("ar", WHOLE) and cached("ar", "partners")
     call_command("purge_cache", "--section", "partners", stdout=io.StringIO())
-    assert not cached("ar", "partners") and not cached("ar", WEBSITE_DATA)
+    assert not cached("ar", "partners") and not cached("ar", WHOLE)
     assert cached("ar", "heroes")
 
 
@@ -202,7 +205,7 @@ def test_the_cache_commands_refuse_unknown_names(site):
 def test_a_publish_during_a_refresh_is_not_overwritten_by_it(
     client, site, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from cms import website_data
+    from cms.delivery import payload as website_data
     from tests.factories import publish
 
     real_build = website_data.build_fragments

@@ -6,7 +6,8 @@ import json
 import pytest
 from django.core.files.images import ImageFile
 
-from cms.cache import WEBSITE_DATA, cache_key, website_cache
+from cms.delivery.cache import payload_cache
+from cms.delivery.keys import WHOLE, cache_key
 from sitecontent.models import Hero
 from tests.cms.conftest import get_data
 from tests.factories import HeroFactory, ImageFactory, image_bytes, publish
@@ -26,6 +27,7 @@ def test_the_envelope_holds_the_locale_and_every_section(client, site):
         "locale",
         "direction",
         "version",
+        "announcement",
         "menu",
         "heroes",
         "partners",
@@ -146,7 +148,7 @@ def test_an_unsupported_locale_is_a_400_that_lists_the_supported_ones(client, si
 def test_a_bad_request_leaves_no_cache_entry(client, site):
     client.get("/api/website-data/?locale=fr")
     client.get("/api/website-data/?locale=ar&sections=nope")
-    raw = website_cache.store.client
+    raw = payload_cache.store.client
     assert raw.keys("*website_data*") == []
     assert raw.keys(f"{cache_key('ar', '')}*") == []
 
@@ -218,6 +220,6 @@ def test_other_methods_are_a_405_in_the_envelope(client, site):
 
 def test_the_whole_payload_is_cached_under_the_documented_key(client, site):
     client.get("/api/website-data/?locale=ar")
-    key = cache_key("ar", WEBSITE_DATA)
-    assert key == "cms:v1:ar:website_data"
-    assert website_cache.read_many([key])[key] is not None
+    key = cache_key("ar", WHOLE)
+    assert key == "cms:v2:ar:website_data"
+    assert payload_cache.read_many([key])[key] is not None

@@ -11,8 +11,9 @@ import pytest
 from tests.stack.conftest import ROOT, create_database
 
 PAYLOAD = (
-    "import json; from cms.cache import SECTIONS; from cms.website_data import build_fragments; "
-    "print(json.dumps({code: {s.key: json.loads(body) for s, body in "
+    "import json; from cms.delivery.sections import SECTIONS; "
+    "from cms.delivery.build import build_fragments; "
+    "print(json.dumps({code: {s.key: json.loads(fragment.body) for s, fragment in "
     "build_fragments(code, list(SECTIONS)).items()} for code in ('en', 'ar')}))"
 )
 

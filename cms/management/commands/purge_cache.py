@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from cms.cache import WEBSITE_DATA, cache_key, website_cache
+from cms.delivery.cache import payload_cache
+from cms.delivery.keys import keys_for
 from cms.management.cache_selection import add_selection_arguments, selected
 
 
@@ -15,7 +16,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, locales=None, sections=None, **options):
         codes, chosen = selected(locales, sections)
-        names = [section.key for section in chosen]
-        keys = [cache_key(code, name) for code in codes for name in (*names, WEBSITE_DATA)]
-        website_cache.purge(keys)
+        keys = keys_for(codes, chosen)
+        payload_cache.purge(keys)
         self.stdout.write(self.style.SUCCESS(f"Purged {len(keys)} keys: {', '.join(keys)}."))

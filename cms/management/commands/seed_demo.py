@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Locale
 
-from cms.demo import DemoSeeder
+from cms.demo.seeder import DemoSeeder
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cms.roles import ROLES, apply_roles
+from cms.editorial.roles import ROLES, apply_roles
 
 
 class Command(BaseCommand):

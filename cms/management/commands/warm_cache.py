@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from cms.delivery.payload import refresh
 from cms.management.cache_selection import add_selection_arguments, selected
-from cms.website_data import refresh
 
 
 class Command(BaseCommand):

@@ -6,14 +6,18 @@ kept, so running it again (every `migrate` does) never takes anything away.
 
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale, Page
 
-SITE_CONTENT_SNIPPETS = ("menuitem", "hero", "partner", "footerlink", "siteseo")
-ORDERED_SNIPPETS = ("menuitem", "hero", "partner", "footerlink")
+from cms.delivery.sections import SECTIONS
+
+# The site content snippets of the payload, and those whose order editors set by hand.
+SITE_CONTENT_SNIPPETS = tuple(section.model for section in SECTIONS if not section.shows_pages)
+ORDERED_SNIPPETS = tuple(
+    section.model for section in SECTIONS if not section.shows_pages and section.is_ordered
+)
 
 
 @dataclass(frozen=True)
@@ -36,9 +40,9 @@ EDITORS = Role(
     name="Editors",
     description=(
         "Marketing editors: create, edit, reorder, publish, unpublish and delete site content "
-        "(menu, heroes, partners, footer links, SEO) and pages; upload and edit images and "
-        "documents; edit the social media settings; submit and sync translations; refresh "
-        "the website cache. In every locale."
+        "(announcements, menu, heroes, partners, footer links, SEO) and pages; upload and "
+        "edit images and documents; edit the social media settings; submit and sync "
+        "translations; refresh the website cache. In every locale."
     ),
     permissions=(
         "wagtailadmin.access_admin",
@@ -83,12 +87,10 @@ def _permission(dotted):
 
 
 def _snippet_permissions(role):
-    content_types = ContentType.objects.get_for_models(
-        *(apps.get_model("sitecontent", name) for name in SITE_CONTENT_SNIPPETS)
-    ).values()
+    content_types = ContentType.objects.get_for_models(*SITE_CONTENT_SNIPPETS).values()
     codenames = [f"{action}_{ct.model}" for ct in content_types for action in role.snippet_actions]
     if role.reorders:
-        codenames += [f"reorder_{name}" for name in ORDERED_SNIPPETS]
+        codenames += [f"reorder_{model._meta.model_name}" for model in ORDERED_SNIPPETS]
     found = Permission.objects.filter(content_type__in=content_types, codename__in=codenames)
     if len(found) != len(codenames):
         missing = set(codenames) - {p.codename for p in found}

@@ -17,10 +17,9 @@ from django.core import signing
 from wagtail.models import Revision
 from wagtail.permissions import policy_registry
 
+from cms.delivery.payload import build_preview
+from cms.delivery.sections import SECTIONS
 from sitecontent.models import SiteContent
-
-from .cache import SECTIONS
-from .website_data import build_preview
 
 SALT = "cms.preview"
 
@@ -45,7 +44,8 @@ def _signer():
 
 
 def may_preview(user, instance):
-    """Tokens are handed to those who may edit the item (in its locale, cms.locale_access)."""
+    """Tokens are handed to those who may edit the item (in its locale: see
+    cms.editorial.locale_access)."""
     if not isinstance(instance, SiteContent) or instance.pk is None:
         return False
     policy = policy_registry.get_by_type(type(instance))
@@ -88,13 +88,14 @@ def read_token(token):
 
 def preview_payload(token, locale_code, sections):
     """The payload entry for `locale_code` (the draft's own locale when None) with the token's
-    draft applied."""
+    draft applied, and the locale it is in."""
     draft, info = read_token(token)
-    return build_preview(locale_code or info["locale"], sections, draft, info)
+    code = locale_code or info["locale"]
+    return build_preview(code, sections, draft, info), code
 
 
 def site_preview_data(draft):
-    """The whole payload, as a dict, in the draft's locale with the draft applied: what the
-    admin's "site" preview renders."""
+    """The whole payload's data, as a dict, in the draft's locale with the draft applied: what
+    the admin's "site" preview renders."""
     entry = build_preview(draft.locale.language_code, list(SECTIONS), draft, None)
-    return json.loads(entry.body)["data"]
+    return json.loads(entry.body)

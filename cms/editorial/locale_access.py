@@ -5,11 +5,11 @@ Wagtail's permissions say what someone may do with a kind of content ("change he
 `cms.work_in_every_locale` permission); everyone else only in the locales of the teams
 (`LocaleTeam` groups) they belong to. It is enforced on the server at every way in:
 
-- site content: `LocaleScopedPermissionPolicy`, registered for each snippet model, answers
-  Wagtail's per-object checks, and the snippet views that load or create an object ask it
-  (`sitecontent.views.LocaleScopedObjectMixin`);
+- site content: sitecontent's `LocaleScopedPermissionPolicy` answers Wagtail's per-object
+  checks, and the snippet views that load or create an object ask it; it learns where a user
+  works from `locales_of_user` (registered as a hook in cms.wagtail_hooks);
 - pages: each team's group holds page permissions on its locale's root pages only, which
-  Wagtail's page permission policy enforces by itself (`cms.roles.apply_locale_team`);
+  Wagtail's page permission policy enforces by itself (`cms.editorial.roles.apply_locale_team`);
 - at the admin's door, `cms.middleware.LocaleAccessMiddleware` refuses with 403 any write
   (POST, PUT, DELETE) to site content, pages or wagtail-localize's endpoints (which check
   only the kind of content) in a locale the user does not work in. Wagtail itself would
@@ -17,14 +17,13 @@ Wagtail's permissions say what someone may do with a kind of content ("change he
 """
 
 from django.contrib.admin.utils import unquote
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
+
+from sitecontent.permissions import LocaleScopedPermissionPolicy
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 EVERY_LOCALE_PERMISSION = "cms.work_in_every_locale"
-# Actions that only read: not scoped, so a translator can open the source they translate from.
-READ_ACTIONS = frozenset({"view"})
 
 
 def works_in_every_locale(user):
@@ -48,19 +47,10 @@ def can_work_in(user, locale_id):
     return works_in_every_locale(user) or (user.is_active and locale_id in team_locale_ids(user))
 
 
-class LocaleScopedPermissionPolicy(ModelPermissionPolicy):
-    """Django model permissions, granted on an object only in the locales the user works in."""
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action) and (
-            action in READ_ACTIONS or can_work_in(user, instance.locale_id)
-        )
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        instances = super().instances_user_has_any_permission_for(user, actions)
-        if READ_ACTIONS.intersection(actions) or works_in_every_locale(user):
-            return instances
-        return instances.filter(locale_id__in=team_locale_ids(user))
+def locales_of_user(user):
+    """The locale ids `user` works in, None for every locale: the answer site content's
+    permission policy asks for (sitecontent.permissions, through a hook)."""
+    return None if works_in_every_locale(user) else team_locale_ids(user)
 
 
 # What an admin request writes, in which locales. Only unsafe methods write: reading (opening

@@ -14,18 +14,10 @@ from django.db.models import Max
 from wagtail.models import Locale
 from wagtail_localize.models import StringSegment, TranslationSource
 
-from home.models import HomePage
-from sitecontent.models import FooterLink, Hero, MenuItem, Partner, SiteSeo
+from cms.delivery.sections import SECTIONS
 
 # The payload's sections, and the models behind them.
-KINDS = {
-    "menu": MenuItem,
-    "heroes": Hero,
-    "partners": Partner,
-    "footer": FooterLink,
-    "seo": SiteSeo,
-    "home": HomePage,
-}
+KINDS = {section.field: section.model for section in SECTIONS}
 
 
 def _changed_at(model, keys, default_locale):

@@ -1,0 +1,150 @@
+"""The admin's own screens: the website cache, the translation status report, and headless
+preview links."""
+
+from urllib.parse import quote, urlencode
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.auth import permission_denied
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.reports import ReportView
+
+from cms.delivery.cache import payload_cache
+from cms.delivery.keys import cache_key, names_for
+from cms.delivery.locales import supported_locales
+from cms.delivery.payload import refresh
+from cms.delivery.sections import SECTIONS
+from sitecontent.models import SiteContent
+
+from .preview import issue_token, may_preview
+from .translation_status import report_rows
+
+# The editors' "Refresh website cache" action in the Wagtail admin.
+
+
+class RefreshWebsiteCacheView(WagtailAdminTemplateMixin, TemplateView):
+    """Shows what is cached and rebuilds it all on request (the same as POST
+    /api/update-redis/ with no body)."""
+
+    template_name = "cms/refresh_cache.html"
+    page_title = gettext_lazy("Website cache")
+    header_icon = "rotate"
+    permission = "cms.refresh_website_cache"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        keys = [
+            {"locale": code, "name": name, "ttl": payload_cache.ttl(cache_key(code, name))}
+            for code in supported_locales()
+            for name in names_for(SECTIONS)
+        ]
+        return super().get_context_data(keys=keys, cache_ok=payload_cache.ping() is not None)
+
+    def post(self, request):
+        refreshed = refresh(supported_locales(), SECTIONS)
+        messages.success(
+            request,
+            gettext("The website cache was refreshed: %(count)d keys rebuilt for %(locales)s.")
+            % {"count": len(refreshed), "locales": ", ".join(supported_locales())},
+        )
+        return redirect("cms_refresh_cache")
+
+
+class TranslationStatusReportView(ReportView):
+    """Translation status per locale and kind of content, exportable as CSV or XLSX."""
+
+    page_title = gettext_lazy("Translation status")
+    header_icon = "doc-full"
+    index_url_name = "cms_translation_status_report"
+    index_results_url_name = "cms_translation_status_report_results"
+    permission = "wagtail_localize.submit_translation"
+    columns = [
+        Column("locale", label=gettext_lazy("Locale")),
+        Column("kind", label=gettext_lazy("Content")),
+        Column("sources", label=gettext_lazy("Sources")),
+        Column("translated", label=gettext_lazy("Up to date")),
+        Column("missing", label=gettext_lazy("Missing")),
+        Column("outdated", label=gettext_lazy("Out of date")),
+        Column("drafts", label=gettext_lazy("Drafts")),
+        Column("fallback", label=gettext_lazy("Served in the default language")),
+    ]
+    list_export = [
+        "locale",
+        "kind",
+        "sources",
+        "translated",
+        "missing",
+        "outdated",
+        "drafts",
+        "fallback",
+    ]
+    export_headings = {
+        "translated": "up_to_date",
+        "fallback": "served_in_default_language",
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return report_rows()
+
+
+class HeadlessPreviewView(WagtailAdminTemplateMixin, TemplateView):
+    """Hands out a preview token for an item's latest saved draft, with the API URL (and the
+    frontend's preview URL, when configured) that shows the website with it applied."""
+
+    template_name = "cms/headless_preview.html"
+    page_title = gettext_lazy("Headless preview")
+    header_icon = "view"
+
+    def dispatch(self, request, app_label, model_name, pk):
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            raise Http404 from None
+        if not issubclass(model, SiteContent):
+            raise Http404
+        self.object = get_object_or_404(model, pk=unquote(pk))
+        if not may_preview(request.user, self.object):
+            return permission_denied(request)
+        return super().dispatch(request)
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(object=self.object, **kwargs)
+        try:
+            issued = issue_token(self.object)
+        except ValueError as error:
+            return {**context, "error": str(error)}
+        locale = self.object.locale.language_code
+        query = urlencode({"locale": locale, "preview": issued.token})
+        base = (
+            settings.WAGTAILAPI_BASE_URL.rstrip("/") or self.request.build_absolute_uri("/")[:-1]
+        )
+        frontend = settings.CMS_FRONTEND_PREVIEW_URL
+        return {
+            **context,
+            "issued": issued,
+            "api_url": f"{base}{reverse('website_data')}?{query}",
+            "frontend_url": frontend.format(token=quote(issued.token), locale=locale)
+            if frontend
+            else None,
+            "max_age_minutes": settings.CMS_PREVIEW_TOKEN_MAX_AGE // 60,
+        }

@@ -1,0 +1,45 @@
+"""Who may do what with which item of site content.
+
+Django's model permissions say what someone may do with a kind of content ("change heroes").
+Site content is also scoped by locale: the app that knows who works where (the headless
+layer's locale teams) answers through the LOCALES_OF_USER_HOOK hook, and this policy applies
+the answer to every per-object check Wagtail makes and to every listing. Without a hook,
+everyone works in every locale.
+"""
+
+from wagtail import hooks
+from wagtail.permission_policies import ModelPermissionPolicy
+
+# fn(user) -> the ids of the locales the user works in, or None for every locale.
+LOCALES_OF_USER_HOOK = "sitecontent_locales_of_user"
+
+# Actions that only read: not scoped, so a translator can open the source they translate from.
+READ_ACTIONS = frozenset({"view"})
+
+
+def locales_of(user):
+    """The ids of the locales `user` works in, or None for every locale."""
+    if not user.is_active:
+        return frozenset()
+    for fn in hooks.get_hooks(LOCALES_OF_USER_HOOK):
+        return fn(user)
+    return None
+
+
+def works_in(user, locale_id):
+    locale_ids = locales_of(user)
+    return locale_ids is None or locale_id in locale_ids
+
+
+class LocaleScopedPermissionPolicy(ModelPermissionPolicy):
+    """Django model permissions, granted on an object only in the locales the user works in."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and (
+            action in READ_ACTIONS or works_in(user, instance.locale_id)
+        )
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        instances = super().instances_user_has_any_permission_for(user, actions)
+        locale_ids = None if READ_ACTIONS.intersection(actions) else locales_of(user)
+        return instances if locale_ids is None else instances.filter(locale_id__in=locale_ids)
