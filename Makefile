@@ -34,17 +34,19 @@ run: seed superuser ## Bring up the CMS with demo content on http://127.0.0.1:80
 	@echo "Admin: http://$(HOST):$(PORT)/admin/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: venv ## Run the test suite against a throwaway PostgreSQL and Redis
+test: venv ## Run the test suite, with coverage, against a throwaway PostgreSQL and Redis
 	scripts/install-system-deps
-	scripts/with-services $(PY) -m pytest $(PYTEST_ARGS)
+	scripts/with-services $(PY) -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 bench: venv ## Benchmark /api/website-data/ against a bare view (gunicorn, PostgreSQL, Redis)
 	scripts/install-system-deps
 	scripts/with-services $(PY) scripts/bench_website_data.py $(BENCH_ARGS)
 
-lint: venv ## ruff lint and format check, Django checks, no missing migrations, bandit, actionlint
+lint: venv ## ruff, import layers, mypy, Django checks, no missing migrations, bandit, actionlint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/bandit --quiet --recursive --severity-level medium --exclude "*/migrations/*" cms home sitecontent config

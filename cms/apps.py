@@ -6,7 +6,7 @@ class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = "Headless CMS"
 
-    def ready(self):
+    def ready(self) -> None:
         from .delivery.signal_handlers import register_signal_handlers
         from .editorial.roles import connect_locale_teams, ensure_roles_after_migrate
 

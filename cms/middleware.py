@@ -1,6 +1,11 @@
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
+from django.urls import ResolverMatch
 from django.utils import translation
 
 from .editorial.locale_access import SAFE_METHODS, may_write
@@ -15,7 +20,7 @@ class PageLocaleMiddleware(LocaleMiddleware):
     """Django's LocaleMiddleware, except for the API and service paths, which always run in the
     default language (the active language is per thread: it must be set on every request)."""
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         path = request.path_info
         if path == "/" or path.startswith(UNLOCALIZED_PREFIXES):
             translation.activate(settings.LANGUAGE_CODE)
@@ -30,17 +35,24 @@ class LocaleAccessMiddleware:
 
     Reads pass untouched, and so does every request for users who work in every locale."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> None:
         # Reads first: they write nothing, and must not touch the lazy user (a session lookup)
         # on the API's hot path. Anonymous writes go on to the admin's login redirect.
         if request.method in SAFE_METHODS or not request.user.is_authenticated:
             return None
-        if not may_write(request, request.resolver_match):
+        # URLs are resolved before any process_view runs.
+        if not may_write(request, cast(ResolverMatch, request.resolver_match)):
             raise PermissionDenied
         return None

@@ -104,13 +104,15 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         if isinstance(exception, RequestDataTooBig):
             return error_response(413, "The body is too large.")
         return error_response(400, "Bad request.")
-    return defaults.bad_request(request, exception)
+    # Django only hands the exception to the template: None works as well as one.
+    return defaults.bad_request(request, exception)  # type: ignore[arg-type]
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponseBase:
     if _is_api(request):
         return error_response(403, "Permission denied.")
-    return defaults.permission_denied(request, exception)
+    # Django only hands the exception to the template: None works as well as one.
+    return defaults.permission_denied(request, exception)  # type: ignore[arg-type]
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponseBase:

@@ -1,4 +1,11 @@
-from django.urls import path, reverse
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model
+from django.http import HttpRequest
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -23,7 +30,7 @@ hooks.register(LOCALES_OF_USER_HOOK, locales_of_user)
 
 
 @hooks.register("register_admin_urls")
-def register_cache_admin_urls():
+def register_cache_admin_urls() -> list[URLPattern]:
     return [
         path("website-cache/", RefreshWebsiteCacheView.as_view(), name="cms_refresh_cache"),
         path(
@@ -44,7 +51,7 @@ def register_cache_admin_urls():
     ]
 
 
-def headless_preview_url(instance, user):
+def headless_preview_url(instance: Any, user: AbstractBaseUser | AnonymousUser) -> str | None:
     """The link to an item's headless preview, for those who may edit it; else None."""
     if not may_preview(user, instance):
         return None
@@ -53,7 +60,9 @@ def headless_preview_url(instance, user):
 
 
 @hooks.register("register_snippet_listing_buttons")
-def headless_preview_listing_button(snippet, user, next_url=None):
+def headless_preview_listing_button(
+    snippet: Model, user: AbstractBaseUser | AnonymousUser, next_url: str | None = None
+) -> Iterator[Button]:
     if url := headless_preview_url(snippet, user):
         yield Button(
             _("Headless preview"),
@@ -69,29 +78,29 @@ class HeadlessPreviewMenuItem(ActionMenuItem):
     name = "headless-preview"
     icon_name = "view"
 
-    def is_shown(self, context):
+    def is_shown(self, context: dict[str, Any]) -> bool:
         return context.get("view") == "edit" and bool(self.get_url(context))
 
-    def get_url(self, parent_context):
+    def get_url(self, parent_context: dict[str, Any]) -> str | None:
         return headless_preview_url(parent_context.get("instance"), parent_context["request"].user)
 
 
 @hooks.register("register_snippet_action_menu_item")
-def register_headless_preview_menu_item(model):
+def register_headless_preview_menu_item(model: type[Model]) -> HeadlessPreviewMenuItem | None:
     return HeadlessPreviewMenuItem(order=90) if issubclass(model, SiteContent) else None
 
 
 class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission, **kwargs):
+    def __init__(self, *args: Any, permission: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.permission = permission
 
-    def is_shown(self, request):
+    def is_shown(self, request: HttpRequest) -> bool:
         return request.user.has_perm(self.permission)
 
 
 @hooks.register("register_settings_menu_item")
-def register_cache_menu_item():
+def register_cache_menu_item() -> PermissionMenuItem:
     return PermissionMenuItem(
         _("Refresh website cache"),
         reverse("cms_refresh_cache"),
@@ -102,7 +111,7 @@ def register_cache_menu_item():
 
 
 @hooks.register("register_reports_menu_item")
-def register_translation_status_menu_item():
+def register_translation_status_menu_item() -> PermissionMenuItem:
     return PermissionMenuItem(
         _("Translation status"),
         reverse("cms_translation_status_report"),

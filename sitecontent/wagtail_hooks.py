@@ -36,12 +36,7 @@ class AnnouncementViewSet(SiteContentViewSet):
     model = Announcement
     icon = "warning"
     menu_label = _("Announcements")
-    list_display = [
-        "message",
-        Column("starts_at", label=_("Shown from")),
-        Column("ends_at", label=_("Shown until")),
-        *STATUS_COLUMNS,
-    ]
+    list_display = ["message", "tone", "starts_at", "ends_at", *STATUS_COLUMNS]
     search_fields = ["message"]
 
 

@@ -6,7 +6,7 @@ tests/cms/test_envelope.py against compose/nginx)."""
 from typing import Any
 
 from django.http import HttpResponse
-from django.views.decorators.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers
 from django_guid import get_guid
 
 from cms.delivery.build import dumps

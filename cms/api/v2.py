@@ -12,6 +12,7 @@ error in the same JSON envelope as the rest of /api/ (with Wagtail's "message" k
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -37,7 +38,7 @@ MAX_LIMIT = 100  # WAGTAILAPI_LIMIT_MAX
 class KnownLocaleFilter(LocaleFilter):
     """?locale= with a 400 naming the supported locales, instead of Wagtail's bare 404."""
 
-    def filter_queryset(self, request, queryset, view):
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> Any:
         code = request.GET.get("locale")
         if code is not None and code not in supported_locales():
             raise BadRequestError(
@@ -48,13 +49,15 @@ class KnownLocaleFilter(LocaleFilter):
 
 
 class PublicEndpoint:
-    authentication_classes = []  # public content: no session lookup, no Vary: Cookie
+    # public content: no session lookup, no Vary: Cookie
+    authentication_classes: list[type[Any]] = []
     permission_classes = [AllowAny]
 
-    def handle_exception(self, exc):
+    def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, InvalidRequest):
             exc = BadRequestError(str(exc))
-        response = super().handle_exception(exc)
+        # A mixin: DRF's APIView, later in the endpoints' MRO, has handle_exception.
+        response = super().handle_exception(exc)  # type: ignore[misc]
         detail = response.data.get("message") or response.data.get("detail") or str(exc)
         response.data = error_envelope(str(detail))
         return response
@@ -67,7 +70,7 @@ class SectionAPIViewSet(PublicEndpoint, BaseAPIViewSet):
     listing_parameters = frozenset({"locale", "limit", "offset"})
     detail_parameters = frozenset({"locale"})
 
-    def get_queryset(self):
+    def get_queryset(self) -> Any:  # the section model's QuerySet (self.model is Wagtail's)
         return self.model.objects.filter(live=True).order_by("pk")
 
     def listing_view(self, request: Request) -> Response:

@@ -40,6 +40,7 @@ class PayloadCache:
 
     def __init__(self) -> None:
         self._store_lock = threading.Lock()
+        self._store: Store | None = None
         self.reset()
 
     @property
@@ -61,7 +62,7 @@ class PayloadCache:
 
     def reset(self) -> None:
         """Forget the connection and the outage state (settings changed, e.g. in tests)."""
-        self._store: Store | None = None
+        self._store = None
         self.healthy = True
         self._last_attempt = 0.0
         self._last_warning = 0.0

@@ -21,23 +21,8 @@ from wagtail.models import Page
 
 from home.models import HomePage
 from home.serializers import build_home
-from sitecontent.models import (
-    Announcement,
-    FooterLink,
-    Hero,
-    MenuItem,
-    Partner,
-    SiteSeo,
-    SocialMediaSettings,
-)
-from sitecontent.serializers import (
-    build_announcement,
-    build_footer,
-    build_heroes,
-    build_menu,
-    build_partners,
-    build_seo,
-)
+from sitecontent import models as content
+from sitecontent import serializers as builders
 
 # A builder takes a cms.delivery.build.BuildContext and returns JSON-ready data.
 Builder = Callable[[Any], Any]
@@ -49,10 +34,10 @@ class Section:
     field: str  # its name in the payload ("menu"): ?sections= uses it
     model: type[models.Model]  # what it shows: translatable rows (or pages), one per locale
     build: Builder
+    api_endpoint: str | None = None  # its Wagtail API v2 endpoint, serving the same items
     default_ttl: int = 30 * 60  # seconds in Redis when no purge comes first (CMS_CACHE_TTLS)
     # Language-neutral settings it shows too: saving them purges it in every locale.
     settings: tuple[type[models.Model], ...] = ()
-    api_endpoint: str | None = None  # its Wagtail API v2 endpoint, serving the same items
 
     def __str__(self) -> str:
         return self.field
@@ -91,29 +76,18 @@ def _has_field(model: type[models.Model], name: str) -> bool:
     return any(field.name == name for field in model._meta.get_fields())
 
 
-# In payload order.
+# In payload order: Section(cache name, payload field, model, builder, API v2 endpoint, …).
 SECTIONS: tuple[Section, ...] = (
-    Section(
-        "announcement",
-        "announcement",
-        Announcement,
-        build_announcement,
-        api_endpoint="announcements",
-    ),
-    Section("menu_items", "menu", MenuItem, build_menu, api_endpoint="menu-items"),
-    Section("heroes", "heroes", Hero, build_heroes, api_endpoint="heroes"),
-    Section("partners", "partners", Partner, build_partners, api_endpoint="partners"),
-    Section("footer_links", "footer", FooterLink, build_footer, api_endpoint="footer-links"),
-    Section(
-        "seo_data",
-        "seo",
-        SiteSeo,
-        build_seo,
-        default_ttl=60 * 60,
-        settings=(SocialMediaSettings,),
-    ),
-    Section("home_page", "home", HomePage, build_home, default_ttl=60 * 60),
-)
+    Section("announcement", "announcement", content.Announcement, builders.build_announcement,
+            "announcements"),
+    Section("menu_items", "menu", content.MenuItem, builders.build_menu, "menu-items"),
+    Section("heroes", "heroes", content.Hero, builders.build_heroes, "heroes"),
+    Section("partners", "partners", content.Partner, builders.build_partners, "partners"),
+    Section("footer_links", "footer", content.FooterLink, builders.build_footer, "footer-links"),
+    Section("seo_data", "seo", content.SiteSeo, builders.build_seo, None, 60 * 60,
+            settings=(content.SocialMediaSettings,)),
+    Section("home_page", "home", HomePage, build_home, None, 60 * 60),
+)  # fmt: skip
 
 _BY_NAME = {name: section for section in SECTIONS for name in (section.key, section.field)}
 

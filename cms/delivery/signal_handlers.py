@@ -72,7 +72,12 @@ def _bookkeeping_only(update_fields: Iterable[str] | None) -> bool:
     return update_fields is not None and set(update_fields) <= BOOKKEEPING_FIELDS
 
 
-def remember_live_state(sender: type[Model], instance: Any, update_fields=None, **kwargs) -> None:
+def remember_live_state(
+    sender: type[Model],
+    instance: Any,
+    update_fields: Iterable[str] | None = None,
+    **kwargs: Any,
+) -> None:
     if _bookkeeping_only(update_fields):
         return
     instance._was_live = (
@@ -81,7 +86,12 @@ def remember_live_state(sender: type[Model], instance: Any, update_fields=None, 
     )
 
 
-def site_content_saved(sender: type[Model], instance: Any, update_fields=None, **kwargs) -> None:
+def site_content_saved(
+    sender: type[Model],
+    instance: Any,
+    update_fields: Iterable[str] | None = None,
+    **kwargs: Any,
+) -> None:
     if _bookkeeping_only(update_fields):
         return
     if instance.live or getattr(instance, "_was_live", False):

@@ -9,7 +9,9 @@ seeding twice leaves the same content.
 import colorsys
 import io
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.images import ImageFile
 from django.db import transaction
 from PIL import Image as PILImage
@@ -20,15 +22,7 @@ from wagtail_localize.models import StringTranslation, Translation, TranslationS
 from wagtail_localize.strings import StringValue
 
 from home.models import HomePage
-from sitecontent.models import (
-    Announcement,
-    FooterLink,
-    Hero,
-    MenuItem,
-    Partner,
-    SiteSeo,
-    SocialMediaSettings,
-)
+from sitecontent import models as content
 
 from .data import ANNOUNCEMENT, ARABIC, FOOTER, HEROES, HOME_INTRO, MENU, PARTNERS, SEO
 
@@ -38,23 +32,23 @@ class SeedReport:
     created: int = 0
     translated: int = 0
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.created} items created, {self.translated} translations published"
 
 
 class DemoSeeder:
-    def __init__(self, user=None):
+    def __init__(self, user: AbstractBaseUser | None = None) -> None:
         self.user = user
         self.english = Locale.objects.get(language_code="en")
         self.arabic = Locale.objects.get(language_code="ar")
         self.report = SeedReport()
 
     @transaction.atomic
-    def seed(self):
+    def seed(self) -> SeedReport:
         images = self._images()
         home = self._home_page(images["Oasis Energy share image"])
         sources = [
-            self._source(Announcement, {"message": ANNOUNCEMENT[0]}, **ANNOUNCEMENT[1]),
+            self._source(content.Announcement, {"message": ANNOUNCEMENT[0]}, **ANNOUNCEMENT[1]),
             *self._menu(home),
             *self._heroes(images),
             *self._partners(images),
@@ -69,13 +63,13 @@ class DemoSeeder:
 
     # Images, drawn at run time so the repository ships no binaries.
 
-    def _images(self):
+    def _images(self) -> dict[str, Any]:
         specs = {title: (hue, "hero") for *_, title, hue in HEROES}
         specs.update({name: (hue, "logo") for name, _, hue in PARTNERS})
         specs["Oasis Energy share image"] = (0.09, "share")
         return {title: self._image(title, hue, kind) for title, (hue, kind) in specs.items()}
 
-    def _image(self, title, hue, kind):
+    def _image(self, title: str, hue: float, kind: str) -> Any:
         image_model = get_image_model()
         existing = image_model.objects.filter(title=title).first()
         if existing:
@@ -95,8 +89,8 @@ class DemoSeeder:
 
     # English sources.
 
-    def _home_page(self, share_image):
-        home = HomePage.objects.get(locale=self.english, depth=2)
+    def _home_page(self, share_image: Any) -> HomePage:
+        home: HomePage = HomePage.objects.get(locale=self.english, depth=2)
         wanted = {
             "title": "Home",
             "seo_title": "Oasis Energy – Clean solar power",
@@ -113,7 +107,7 @@ class DemoSeeder:
             home.refresh_from_db()
         return home
 
-    def _source(self, model, lookup, **values):
+    def _source(self, model: type[Any], lookup: dict[str, Any], **values: Any) -> Any:
         obj = model.objects.filter(locale=self.english, **lookup).first()
         if obj is None:
             obj = model(locale=self.english, **lookup, **values)
@@ -124,24 +118,28 @@ class DemoSeeder:
             self.report.created += 1
         return obj
 
-    def _menu(self, home):
+    def _menu(self, home: HomePage) -> list[Any]:
         items = []
         for label, link, children in MENU:
             link_fields = {"link_page": home} if link == "home" else {"link_url": link}
-            parent = self._source(MenuItem, {"label": label, "parent": None}, **link_fields)
+            parent = self._source(
+                content.MenuItem, {"label": label, "parent": None}, **link_fields
+            )
             items.append(parent)
             for child_label, child_link in children:
                 items.append(
                     self._source(
-                        MenuItem, {"label": child_label, "parent": parent}, link_url=child_link
+                        content.MenuItem,
+                        {"label": child_label, "parent": parent},
+                        link_url=child_link,
                     )
                 )
         return items
 
-    def _heroes(self, images):
+    def _heroes(self, images: dict[str, Any]) -> list[Any]:
         return [
             self._source(
-                Hero,
+                content.Hero,
                 {"title": title},
                 description=description,
                 button_label=button,
@@ -151,23 +149,23 @@ class DemoSeeder:
             for title, description, button, link, image, _ in HEROES
         ]
 
-    def _partners(self, images):
+    def _partners(self, images: dict[str, Any]) -> list[Any]:
         return [
-            self._source(Partner, {"name": name}, logo=images[name], website_url=website)
+            self._source(content.Partner, {"name": name}, logo=images[name], website_url=website)
             for name, website, _ in PARTNERS
         ]
 
-    def _footer(self):
+    def _footer(self) -> list[Any]:
         return [
-            self._source(FooterLink, {"key": key}, label=label, group=group, link_url=link)
+            self._source(content.FooterLink, {"key": key}, label=label, group=group, link_url=link)
             for key, label, group, link in FOOTER
         ]
 
-    def _seo(self, share_image):
-        return self._source(SiteSeo, {}, og_image=share_image, **SEO)
+    def _seo(self, share_image: Any) -> Any:
+        return self._source(content.SiteSeo, {}, og_image=share_image, **SEO)
 
-    def _social_settings(self, share_image):
-        settings = SocialMediaSettings.for_site(Site.objects.get(is_default_site=True))
+    def _social_settings(self, share_image: Any) -> None:
+        settings = content.SocialMediaSettings.for_site(Site.objects.get(is_default_site=True))
         if not settings.x_handle:
             settings.x_handle = "oasisenergy"
             settings.linkedin_url = "https://www.linkedin.com/company/oasis-energy"
@@ -177,7 +175,7 @@ class DemoSeeder:
 
     # Arabic translations, through wagtail-localize.
 
-    def _translate(self, source_object):
+    def _translate(self, source_object: Any) -> None:
         existing = source_object.get_translation_or_none(self.arabic)
         if existing is not None and existing.live:
             return
@@ -204,7 +202,7 @@ class DemoSeeder:
         self.report.translated += 1
 
 
-def _draw(size, hue, text):
+def _draw(size: tuple[int, int], hue: float, text: str) -> PILImage.Image:
     """A soft two-colour gradient with sun-like circles, and the text centred on it."""
     width, height = size
     top = _rgb(hue, 0.55, 0.95)
@@ -238,5 +236,5 @@ def _draw(size, hue, text):
     return picture
 
 
-def _rgb(hue, saturation, value):
+def _rgb(hue: float, saturation: float, value: float) -> tuple[int, ...]:
     return tuple(round(channel * 255) for channel in colorsys.hsv_to_rgb(hue, saturation, value))

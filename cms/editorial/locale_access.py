@@ -16,7 +16,14 @@ Wagtail's permissions say what someone may do with a kind of content ("change he
   answer a refused POST with a redirect to the dashboard; a direct request gets a plain 403.
 """
 
+from collections.abc import Callable, Iterable
+from typing import Any, cast
+
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Model
+from django.http import HttpRequest
+from django.urls import ResolverMatch
 from wagtail.permissions import policy_registry
 
 from sitecontent.permissions import LocaleScopedPermissionPolicy
@@ -26,28 +33,29 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 EVERY_LOCALE_PERMISSION = "cms.work_in_every_locale"
 
 
-def works_in_every_locale(user):
+def works_in_every_locale(user: User | AnonymousUser) -> bool:
     return user.is_active and user.has_perm(EVERY_LOCALE_PERMISSION)
 
 
-def team_locale_ids(user):
+def team_locale_ids(user: User | AnonymousUser) -> frozenset[int]:
     """Ids of the locales of the user's teams (remembered on the user for the request)."""
     if not user.is_authenticated:
         return frozenset()
     if not hasattr(user, "_team_locale_ids"):
         from .models import LocaleTeam
 
-        user._team_locale_ids = frozenset(
+        # Remembered on the user object itself, which declares no such attribute.
+        user._team_locale_ids = frozenset(  # type: ignore[attr-defined]
             LocaleTeam.objects.filter(group__user=user).values_list("locale_id", flat=True)
         )
-    return user._team_locale_ids
+    return cast(frozenset[int], user._team_locale_ids)  # type: ignore[attr-defined]
 
 
-def can_work_in(user, locale_id):
+def can_work_in(user: User | AnonymousUser, locale_id: int) -> bool:
     return works_in_every_locale(user) or (user.is_active and locale_id in team_locale_ids(user))
 
 
-def locales_of_user(user):
+def locales_of_user(user: User | AnonymousUser) -> frozenset[int] | None:
     """The locale ids `user` works in, None for every locale: the answer site content's
     permission policy asks for (sitecontent.permissions, through a hook)."""
     return None if works_in_every_locale(user) else team_locale_ids(user)
@@ -57,7 +65,12 @@ def locales_of_user(user):
 # an English source to translate from it, previews, PO downloads, reports) is never scoped.
 
 
-def _translation_target(request, kwargs):
+# Each takes the request and the URL's keyword arguments, and returns the ids of the locales
+# the request writes in.
+LocaleLookup = Callable[[HttpRequest, dict[str, Any]], Iterable[int]]
+
+
+def _translation_target(request: HttpRequest, kwargs: dict[str, Any]) -> Any:
     from wagtail_localize.models import Translation
 
     return Translation.objects.filter(pk=kwargs["translation_id"]).values_list(
@@ -65,11 +78,11 @@ def _translation_target(request, kwargs):
     )
 
 
-def _submitted_locales(request, kwargs):
+def _submitted_locales(request: HttpRequest, kwargs: dict[str, Any]) -> list[int]:
     return [int(value) for value in request.POST.getlist("locales") if value.isdigit()]
 
 
-def _synced_locales(request, kwargs):
+def _synced_locales(request: HttpRequest, kwargs: dict[str, Any]) -> list[int]:
     from wagtail_localize.models import TranslationSource
 
     source = TranslationSource.objects.filter(pk=kwargs["translation_source_id"]).first()
@@ -79,7 +92,7 @@ def _synced_locales(request, kwargs):
     return [source.locale_id, *targets]
 
 
-def _page_locale(request, kwargs):
+def _page_locale(request: HttpRequest, kwargs: dict[str, Any]) -> Any:
     from wagtail.models import Page
 
     page_id = kwargs.get("page_id") or kwargs.get("parent_page_id")
@@ -89,7 +102,7 @@ def _page_locale(request, kwargs):
 
 
 # wagtail-localize's endpoints check only the kind of content, never the locale.
-LOCALIZE_WRITES = {
+LOCALIZE_WRITES: dict[str | None, LocaleLookup] = {  # by URL name (None for unnamed URLs)
     "edit_string_translation": _translation_target,
     "edit_override": _translation_target,
     "upload_pofile": _translation_target,
@@ -102,7 +115,7 @@ LOCALIZE_WRITES = {
 }
 
 
-def _scoped_model(match):
+def _scoped_model(match: ResolverMatch) -> type[Model] | None:
     """The site-content model an admin view works on, if its locale is scoped."""
     model = getattr(match.func, "view_initkwargs", {}).get("model")
     if model is None:
@@ -111,7 +124,9 @@ def _scoped_model(match):
     return model if isinstance(policy, LocaleScopedPermissionPolicy) else None
 
 
-def _object_locale(request, model, url_name, kwargs):
+def _object_locale(
+    request: HttpRequest, model: type[Model], url_name: str | None, kwargs: dict[str, Any]
+) -> Any:
     from wagtail.models import Locale
 
     if url_name == "reorder":  # moves the item's whole translation group: every locale
@@ -126,9 +141,10 @@ def _object_locale(request, model, url_name, kwargs):
     return [locale.pk] if locale else []
 
 
-def written_locales(request, match):
+def written_locales(request: HttpRequest, match: ResolverMatch) -> Any:
     if "wagtail_localize" in match.namespaces:
-        return LOCALIZE_WRITES.get(match.url_name, lambda *args: [])(request, match.kwargs)
+        lookup: LocaleLookup = LOCALIZE_WRITES.get(match.url_name, lambda *args: [])
+        return lookup(request, match.kwargs)
     if "wagtailadmin_pages" in match.namespaces:
         return _page_locale(request, match.kwargs)
     if model := _scoped_model(match):
@@ -136,7 +152,7 @@ def written_locales(request, match):
     return []
 
 
-def may_write(request, match):
+def may_write(request: HttpRequest, match: ResolverMatch) -> bool:
     """Whether the user works in every locale this (unsafe-method) admin request would write
     in."""
     if works_in_every_locale(request.user):

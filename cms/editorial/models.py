@@ -11,7 +11,7 @@ class WebsiteCache(models.Model):
         default_permissions = ()
         permissions = [("refresh_website_cache", _("Can refresh the website cache"))]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "website cache"
 
 
@@ -36,5 +36,5 @@ class LocaleTeam(models.Model):
         default_permissions = ()
         permissions = [("work_in_every_locale", _("Can edit and publish content in every locale"))]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.group.name

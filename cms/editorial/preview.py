@@ -9,16 +9,22 @@ draft revision, handed out in the admin. Previews never read or write the cache.
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
+from django.db.models import Model
 from wagtail.models import Revision
 from wagtail.permissions import policy_registry
 
 from cms.delivery.payload import build_preview
-from cms.delivery.sections import SECTIONS
+from cms.delivery.sections import SECTIONS, Section
+from cms.delivery.stores import Entry
 from sitecontent.models import SiteContent
 
 SALT = "cms.preview"
@@ -39,20 +45,20 @@ class PreviewToken:
     expires_at: datetime
 
 
-def _signer():
+def _signer() -> signing.TimestampSigner:
     return signing.TimestampSigner(salt=SALT)
 
 
-def may_preview(user, instance):
+def may_preview(user: AbstractBaseUser | AnonymousUser, instance: Model | None) -> bool:
     """Tokens are handed to those who may edit the item (in its locale: see
     cms.editorial.locale_access)."""
     if not isinstance(instance, SiteContent) or instance.pk is None:
         return False
     policy = policy_registry.get_by_type(type(instance))
-    return policy.user_has_permission_for_instance(user, "change", instance)
+    return cast(bool, policy.user_has_permission_for_instance(user, "change", instance))
 
 
-def issue_token(instance):
+def issue_token(instance: SiteContent) -> PreviewToken:
     """A token for the instance's latest saved revision, valid CMS_PREVIEW_TOKEN_MAX_AGE s."""
     revision = instance.latest_revision
     if revision is None:
@@ -62,7 +68,7 @@ def issue_token(instance):
     return PreviewToken(token, revision, datetime.fromtimestamp(expires, UTC))
 
 
-def read_token(token):
+def read_token(token: str) -> tuple[SiteContent, dict[str, Any]]:
     """(draft object, preview info for the payload) from a token."""
     try:
         value = _signer().unsign_object(token, max_age=settings.CMS_PREVIEW_TOKEN_MAX_AGE)
@@ -86,7 +92,9 @@ def read_token(token):
     return draft, info
 
 
-def preview_payload(token, locale_code, sections):
+def preview_payload(
+    token: str, locale_code: str | None, sections: Sequence[Section]
+) -> tuple[Entry, str]:
     """The payload entry for `locale_code` (the draft's own locale when None) with the token's
     draft applied, and the locale it is in."""
     draft, info = read_token(token)
@@ -94,7 +102,7 @@ def preview_payload(token, locale_code, sections):
     return build_preview(code, sections, draft, info), code
 
 
-def site_preview_data(draft):
+def site_preview_data(draft: SiteContent) -> Any:
     """The whole payload's data, as a dict, in the draft's locale with the draft applied: what
     the admin's "site" preview renders."""
     entry = build_preview(draft.locale.language_code, list(SECTIONS), draft, None)

@@ -5,13 +5,18 @@ kept, so running it again (every `migrate` does) never takes anything away.
 """
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from django.utils import translation
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale, Page
 
 from cms.delivery.sections import SECTIONS
+
+if TYPE_CHECKING:
+    from .models import LocaleTeam
 
 # The site content snippets of the payload, and those whose order editors set by hand.
 SITE_CONTENT_SNIPPETS = tuple(section.model for section in SECTIONS if not section.shows_pages)
@@ -81,12 +86,12 @@ TRANSLATORS = Role(
 ROLES = (EDITORS, TRANSLATORS)
 
 
-def _permission(dotted):
+def _permission(dotted: str) -> Permission:
     app_label, codename = dotted.split(".", 1)
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
-def _snippet_permissions(role):
+def _snippet_permissions(role: Role) -> QuerySet[Permission]:
     content_types = ContentType.objects.get_for_models(*SITE_CONTENT_SNIPPETS).values()
     codenames = [f"{action}_{ct.model}" for ct in content_types for action in role.snippet_actions]
     if role.reorders:
@@ -98,7 +103,7 @@ def _snippet_permissions(role):
     return found
 
 
-def apply_role(role):
+def apply_role(role: Role) -> Group:
     group, _ = Group.objects.get_or_create(name=role.name)
     group.permissions.add(
         *(_permission(name) for name in role.permissions),
@@ -121,12 +126,12 @@ def apply_role(role):
 TEAM_PAGE_ACTIONS = ("add", "change", "publish")
 
 
-def team_name(locale):
+def team_name(locale: Locale) -> str:
     with translation.override("en"):
         return f"Translators: {locale.get_display_name() or locale.language_code}"
 
 
-def apply_locale_team(locale):
+def apply_locale_team(locale: Locale) -> "LocaleTeam":
     """The locale's team group, with page permissions on every root page in the locale."""
     from .models import LocaleTeam
 
@@ -139,21 +144,26 @@ def apply_locale_team(locale):
     return team
 
 
-def grant_team_page_permissions(group, page):
+def grant_team_page_permissions(group: Group, page: Page) -> None:
     for action in TEAM_PAGE_ACTIONS:
         GroupPagePermission.objects.get_or_create(
             group=group, page=page, permission=_permission(f"wagtailcore.{action}_page")
         )
 
 
-def apply_roles():
+def apply_roles() -> list[Group]:
     groups = [apply_role(role) for role in ROLES]
     for locale in Locale.objects.all():
         apply_locale_team(locale)
     return groups
 
 
-def ensure_roles_after_migrate(sender, using="default", plan=None, **kwargs):
+def ensure_roles_after_migrate(
+    sender: Any,
+    using: str = "default",
+    plan: list[tuple[Any, bool]] | None = None,
+    **kwargs: Any,
+) -> None:
     # Skip a migrate that only unapplied migrations (rolling back), where tables may be gone.
     if plan and all(backwards for _, backwards in plan):
         return
@@ -162,18 +172,22 @@ def ensure_roles_after_migrate(sender, using="default", plan=None, **kwargs):
     apply_roles()
 
 
-def give_new_locale_a_team(sender, instance, created, raw=False, **kwargs):
+def give_new_locale_a_team(
+    sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     if created and not raw:
         apply_locale_team(instance)
 
 
-def give_team_a_new_locale_root(sender, instance, created, raw=False, **kwargs):
+def give_team_a_new_locale_root(
+    sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     # A locale's root page (depth 2) appears when the home page is first translated into it.
     if created and not raw and instance.depth == 2:
         apply_locale_team(instance.locale)
 
 
-def connect_locale_teams():
+def connect_locale_teams() -> None:
     from django.db.models.signals import post_save
     from wagtail.models import get_page_models
 

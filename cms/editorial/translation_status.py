@@ -9,6 +9,11 @@ An item is measured against its source: the live item of the default locale.
 - fallback: every source the locale's payload serves in the default language (missing + draft).
 """
 
+from collections.abc import Collection, Iterable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
 from django.conf import settings
 from django.db.models import Max
 from wagtail.models import Locale
@@ -16,11 +21,14 @@ from wagtail_localize.models import StringSegment, TranslationSource
 
 from cms.delivery.sections import SECTIONS
 
-# The payload's sections, and the models behind them.
-KINDS = {section.field: section.model for section in SECTIONS}
+# The payload's sections, and the models behind them. Typed loosely: their managers
+# (`objects`) are declared by each model, not by Model.
+KINDS: dict[str, type[Any]] = {section.field: section.model for section in SECTIONS}
 
 
-def _changed_at(model, keys, default_locale):
+def _changed_at(
+    model: type[Any], keys: Iterable[UUID], default_locale: Locale
+) -> dict[UUID, datetime | None]:
     """{translation_key: when the source last changed} (its latest revision)."""
     rows = (
         model.objects.filter(translation_key__in=keys, locale=default_locale)
@@ -30,7 +38,9 @@ def _changed_at(model, keys, default_locale):
     return {row["translation_key"]: row["changed_at"] for row in rows}
 
 
-def _outdated(model, keys, locale, default_locale):
+def _outdated(
+    model: type[Any], keys: Collection[UUID], locale: Locale, default_locale: Locale
+) -> set[UUID]:
     """Translation keys whose translation into `locale` is behind its source."""
     sources = {
         source.object_id: source
@@ -51,7 +61,7 @@ def _outdated(model, keys, locale, default_locale):
     return stale | set(untranslated)
 
 
-def status_for(locale_code):
+def status_for(locale_code: str) -> dict[str, Any]:
     default_locale = Locale.objects.get(language_code=settings.LANGUAGE_CODE)
     locale = Locale.objects.get(language_code=locale_code)
     kinds = {}
@@ -84,7 +94,7 @@ def status_for(locale_code):
     }
 
 
-def report_rows():
+def report_rows() -> list[dict[str, Any]]:
     """One row per translation locale and kind of content, for the admin report."""
     rows = []
     for locale_code, _ in settings.WAGTAIL_CONTENT_LANGUAGES:

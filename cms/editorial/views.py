@@ -1,13 +1,14 @@
 """The admin's own screens: the website cache, the translation status report, and headless
 preview links."""
 
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
@@ -39,12 +40,12 @@ class RefreshWebsiteCacheView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "rotate"
     permission = "cms.refresh_website_cache"
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if not request.user.has_perm(self.permission):
             return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         keys = [
             {"locale": code, "name": name, "ttl": payload_cache.ttl(cache_key(code, name))}
             for code in supported_locales()
@@ -52,7 +53,7 @@ class RefreshWebsiteCacheView(WagtailAdminTemplateMixin, TemplateView):
         ]
         return super().get_context_data(keys=keys, cache_ok=payload_cache.ping() is not None)
 
-    def post(self, request):
+    def post(self, request: HttpRequest) -> HttpResponse:
         refreshed = refresh(supported_locales(), SECTIONS)
         messages.success(
             request,
@@ -95,12 +96,12 @@ class TranslationStatusReportView(ReportView):
         "fallback": "served_in_default_language",
     }
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if not request.user.has_perm(self.permission):
             return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
-    def get_queryset(self):
+    def get_queryset(self) -> list[dict[str, Any]]:
         return report_rows()
 
 
@@ -112,7 +113,7 @@ class HeadlessPreviewView(WagtailAdminTemplateMixin, TemplateView):
     page_title = gettext_lazy("Headless preview")
     header_icon = "view"
 
-    def dispatch(self, request, app_label, model_name, pk):
+    def dispatch(self, request: HttpRequest, app_label: str, model_name: str, pk: str) -> Any:
         try:
             model = apps.get_model(app_label, model_name)
         except LookupError:
@@ -124,10 +125,10 @@ class HeadlessPreviewView(WagtailAdminTemplateMixin, TemplateView):
             return permission_denied(request)
         return super().dispatch(request)
 
-    def get_page_subtitle(self):
+    def get_page_subtitle(self) -> str:
         return str(self.object)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(object=self.object, **kwargs)
         try:
             issued = issue_token(self.object)

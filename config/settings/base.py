@@ -6,6 +6,7 @@ insists on). Nothing here is a secret and DEBUG is off: dev.py loosens on purpos
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -242,7 +243,7 @@ WAGTAILAPI_BASE_URL = env.str("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_U
 WAGTAILAPI_LIMIT_MAX = 100
 
 # One JSON object per log record on stdout, with the request id (dev.py switches to text).
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},

@@ -1,5 +1,6 @@
 import os
 import secrets
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -12,7 +13,7 @@ class Command(BaseCommand):
         " / _EMAIL / _PASSWORD variables, or with a generated password printed once."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         User = get_user_model()
         existing = User.objects.filter(is_superuser=True).first()
         if existing:

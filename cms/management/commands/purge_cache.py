@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from cms.delivery.cache import payload_cache
 from cms.delivery.keys import keys_for
@@ -11,10 +13,16 @@ class Command(BaseCommand):
         "on the next request."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         add_selection_arguments(parser)
 
-    def handle(self, *args, locales=None, sections=None, **options):
+    def handle(
+        self,
+        *args: Any,
+        locales: list[str] | None = None,
+        sections: list[str] | None = None,
+        **options: Any,
+    ) -> None:
         codes, chosen = selected(locales, sections)
         keys = keys_for(codes, chosen)
         payload_cache.purge(keys)

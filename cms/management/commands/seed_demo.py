@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Locale
 
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "with its Arabic translation. Idempotent: running it again changes nothing."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not Locale.objects.filter(language_code__in=["en", "ar"]).count() == 2:
             raise CommandError("The en and ar locales are missing: run `manage.py migrate` first.")
         self.stdout.write("Seeding demo content (images are drawn on first run)…")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from cms.editorial.roles import ROLES, apply_roles
@@ -6,7 +8,7 @@ from cms.editorial.roles import ROLES, apply_roles
 class Command(BaseCommand):
     help = "Create or complete the Editors and Translators groups (idempotent, additive)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         apply_roles()
         for role in ROLES:
             self.stdout.write(self.style.SUCCESS(f"{role.name}: {role.description}"))

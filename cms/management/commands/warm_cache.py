@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from cms.delivery.payload import refresh
 from cms.management.cache_selection import add_selection_arguments, selected
@@ -7,10 +9,16 @@ from cms.management.cache_selection import add_selection_arguments, selected
 class Command(BaseCommand):
     help = "Rebuild the website-data cache from published content (all locales and sections)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         add_selection_arguments(parser)
 
-    def handle(self, *args, locales=None, sections=None, **options):
+    def handle(
+        self,
+        *args: Any,
+        locales: list[str] | None = None,
+        sections: list[str] | None = None,
+        **options: Any,
+    ) -> None:
         codes, chosen = selected(locales, sections)
         for key in refresh(codes, chosen):
             ttl = "not stored (Redis unavailable)" if key["ttl"] is None else f"{key['ttl']} s"

@@ -1,0 +1,197 @@
+"""What every site-content snippet is, and the link that several of them carry."""
+
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+)
+
+from ..validators import validate_link_url
+
+# Schemes that leave the website; anything else ("/about", "#team") stays on it.
+EXTERNAL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+# The hook that gives a draft's whole-site preview its data: fn(draft) -> the website's payload
+# data with the draft applied.
+SITE_PREVIEW_HOOK = "sitecontent_site_preview_data"
+
+
+class SiteContentQuerySet(models.QuerySet[Any]):
+    def live(self):
+        return self.filter(live=True)
+
+
+class SiteContent(
+    TranslatableMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    models.Model,
+):
+    """What every site-content snippet is: translatable, publishable, revisioned, lockable."""
+
+    objects = SiteContentQuerySet.as_manager()
+
+    revisions_relation = GenericRelation(
+        "wagtailcore.Revision", related_query_name="%(app_label)s_%(class)s"
+    )
+
+    class Meta(TranslatableMixin.Meta):
+        abstract = True
+
+    @property
+    def revisions(self):
+        # Wagtail reads revisions through this name; the GenericRelation above makes deleting
+        # an item delete its revisions too.
+        return self.revisions_relation
+
+    @property
+    def preview_modes(self):
+        return [("", _("Website")), ("item", _("This item only"))]
+
+    def get_preview_template(self, request, mode_name):
+        if mode_name == "item":
+            return f"sitecontent/previews/{self._meta.model_name}.html"
+        return "sitecontent/previews/website.html"
+
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        context["locale"] = self.locale
+        context["direction"] = "rtl" if self.locale.is_bidi else "ltr"
+        if mode_name != "item":
+            # The website as the API would serve it with this draft published: whoever serves
+            # the website (cms) fills it in through the hook.
+            for fn in hooks.get_hooks(SITE_PREVIEW_HOOK):
+                context["website"] = fn(self)
+        return context
+
+
+class OrderedSiteContent(SiteContent, Orderable):
+    """Site content that editors order. The order is the source item's: translations share it.
+
+    `sort_order` is synchronised to translations, and reordering in the admin moves an item
+    together with its translations (see sitecontent.ordering), so every locale lists items in
+    the order editors gave the source. Reordering needs its own `reorder_<model>` permission,
+    since it changes the order of every locale at once.
+    """
+
+    sort_order: int | None  # Orderable's field
+
+    class Meta(SiteContent.Meta):
+        abstract = True
+        ordering = ["sort_order", "pk"]
+
+    def save(self, *args, **kwargs):
+        if self.sort_order is None:
+            self.sort_order = self._initial_sort_order()
+        super().save(*args, **kwargs)
+
+    def _initial_sort_order(self):
+        # A translation takes its source's place; a new item goes last.
+        sibling_order = (
+            type(self)
+            .objects.filter(translation_key=self.translation_key, sort_order__isnull=False)
+            .exclude(pk=self.pk)
+            .values_list("sort_order", flat=True)
+            .first()
+        )
+        if sibling_order is not None:
+            return sibling_order
+        highest = type(self).objects.aggregate(highest=Max("sort_order"))["highest"]
+        return 0 if highest is None else highest + 1
+
+
+class Link(models.Model):
+    """A link to an internal page (resolved per locale) or to a route or URL."""
+
+    link_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("internal page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A page of this site; each language links to its own version of it."),
+    )
+    link_url = models.CharField(
+        _("route or URL"),
+        max_length=500,
+        blank=True,
+        validators=[validate_link_url],
+        help_text=_(
+            "A route of the website (/contact, #team) or a full URL (https://…, mailto:…). "
+            "Leave empty when linking to an internal page."
+        ),
+    )
+
+    # The locale of the item carrying the link (TranslatableMixin's, on every site content).
+    locale: Any
+
+    link_required = True
+    # Where the link is optional, the field holding its text: the text and the link need each
+    # other (a button label, a "Read more").
+    link_label_field: str | None = None
+    link_label_messages = {
+        "no_link": _("A link label needs a link."),
+        "no_label": _("A link needs a label."),
+    }
+
+    link_panels = [
+        FieldRowPanel([FieldPanel("link_page"), FieldPanel("link_url")], heading=_("Link"))
+    ]
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.link_page_id and self.link_url:
+            raise ValidationError(
+                {"link_url": _("Choose an internal page or enter a route or URL, not both.")}
+            )
+        if self.link_required and not self.has_link:
+            raise ValidationError(
+                {"link_url": _("Choose an internal page or enter a route or URL.")}
+            )
+        if self.link_label_field:
+            label = getattr(self, self.link_label_field)
+            if label and not self.has_link:
+                raise ValidationError({"link_url": self.link_label_messages["no_link"]})
+            if self.has_link and not label:
+                raise ValidationError(
+                    {self.link_label_field: self.link_label_messages["no_label"]}
+                )
+
+    @property
+    def has_link(self):
+        return bool(self.link_page_id or self.link_url)
+
+    @property
+    def link_points_outside(self):
+        """Whether the link leaves the website (a full URL, an e-mail address, a phone)."""
+        return not self.link_page_id and urlsplit(self.link_url).scheme in EXTERNAL_SCHEMES
+
+    def get_link_url(self):
+        """The link's URL; a page link resolves to that page's version in this item's locale,
+        or to the page itself while it has no live translation."""
+        if self.link_page_id:
+            page = cast(Any, self.link_page)  # a Page: its id is set
+            translated = page.get_translation_or_none(self.locale)
+            if translated is not None and translated.live:
+                page = translated
+            return page.get_url()
+        return self.link_url

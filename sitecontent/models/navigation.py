@@ -1,0 +1,134 @@
+"""The menu and the footer links."""
+
+from typing import cast
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from .base import Link, OrderedSiteContent
+
+
+class MenuItem(Link, OrderedSiteContent):
+    label = models.CharField(_("label"), max_length=100, help_text=_("The text in the menu."))
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,  # children move to the top level rather than vanish
+        related_name="children",
+        limit_choices_to={"parent__isnull": True},
+        help_text=_("Nest this item under a top-level item (one level of nesting)."),
+    )
+
+    panels = [FieldPanel("label"), *Link.link_panels, FieldPanel("parent")]
+
+    translatable_fields = [
+        TranslatableField("label"),
+        # Points the translation at the parent's translation in the same locale.
+        TranslatableField("parent"),
+        SynchronizedField("link_page"),
+        SynchronizedField("link_url"),
+        SynchronizedField("sort_order", overridable=False),
+    ]
+
+    class Meta(OrderedSiteContent.Meta):
+        verbose_name = _("menu item")
+        verbose_name_plural = _("menu items")
+        permissions = [("reorder_menuitem", "Can reorder menu items")]
+
+    def __str__(self):
+        return self.label
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is None:
+            return
+        parent = cast(MenuItem, self.parent)  # its id is set
+        if self.pk is not None and parent.pk == self.pk:
+            raise ValidationError({"parent": _("An item cannot be its own parent.")})
+        if parent.parent_id is not None:
+            raise ValidationError(
+                {"parent": _("Choose a top-level item: the menu has one level of nesting.")}
+            )
+        if self.locale_id and parent.locale_id != self.locale_id:
+            raise ValidationError({"parent": _("Choose an item in the same language.")})
+        if self.pk is not None and self.children.exists():
+            raise ValidationError(
+                {"parent": _("This item has items under it, so it must stay at the top level.")}
+            )
+
+
+class FooterLink(Link, OrderedSiteContent):
+    key = models.SlugField(
+        _("key"),
+        max_length=50,
+        help_text=_(
+            "A stable name the frontend finds this link by (privacy, terms, …); "
+            "unique within a language and the same in every language."
+        ),
+    )
+    label = models.CharField(_("label"), max_length=100)
+    group = models.CharField(
+        _("group"),
+        max_length=100,
+        blank=True,
+        help_text=_("Footer links with the same group are shown together (e.g. Legal)."),
+    )
+    is_external = models.BooleanField(
+        _("opens another website"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Leave unknown to derive it from the link."),
+    )
+
+    panels = [
+        FieldPanel("key"),
+        FieldPanel("label"),
+        FieldPanel("group"),
+        *Link.link_panels,
+        FieldPanel("is_external"),
+    ]
+
+    translatable_fields = [
+        TranslatableField("label"),
+        TranslatableField("group"),
+        SynchronizedField("key", overridable=False),
+        SynchronizedField("link_page"),
+        SynchronizedField("link_url"),
+        SynchronizedField("is_external"),
+        SynchronizedField("sort_order", overridable=False),
+    ]
+
+    class Meta(OrderedSiteContent.Meta):
+        verbose_name = _("footer link")
+        verbose_name_plural = _("footer links")
+        permissions = [("reorder_footerlink", "Can reorder footer links")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "locale"], name="sitecontent_footerlink_unique_key_per_locale"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def clean(self):
+        super().clean()
+        # The form excludes `locale`, so Django would skip this constraint and let the
+        # database raise instead; check it here to give the editor a form error.
+        clash = FooterLink.objects.filter(locale_id=self.locale_id, key=self.key)
+        if self.key and self.locale_id and clash.exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {"key": _("Another footer link in this language already uses this key.")}
+            )
+
+    @property
+    def opens_externally(self):
+        if self.is_external is not None:
+            return self.is_external
+        return self.link_points_outside
