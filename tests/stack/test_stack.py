@@ -4,6 +4,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.stack.conftest import ADMIN_PASSWORD
 
 SECURITY_HEADERS = (
@@ -124,7 +126,23 @@ def test_a_large_api_body_is_refused_by_nginx_in_json(stack):
         headers={"Content-Type": "application/json"},
     )
     assert response.status == 413
+    assert list(response.json()) == ["status", "data", "message", "timestamp", "request_id"]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+def test_writing_to_a_read_only_endpoint_is_a_json_405_not_a_csrf_page(stack, method):
+    response = stack.curl(
+        "/api/website-data/?locale=en", args=("--request", method, "--data", "x=1")
+    )
+    assert response.status == 405
+    assert response.headers["allow"] == "GET, HEAD"
     assert response.json()["status"] == "error"
+
+
+def test_the_refresh_without_a_token_is_a_json_401_not_a_csrf_page(stack):
+    response = stack.curl("/api/update-redis/", args=("--data", "{}"))
+    assert response.status == 401
+    assert response.json()["message"].startswith("Authentication required")
 
 
 # Last: these exhaust the rate limits.
