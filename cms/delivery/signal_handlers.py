@@ -72,13 +72,8 @@ def _bookkeeping_only(update_fields: Iterable[str] | None) -> bool:
     return update_fields is not None and set(update_fields) <= BOOKKEEPING_FIELDS
 
 
-def remember_live_state(
-    sender: type[Model],
-    instance: Any,
-    update_fields: Iterable[str] | None = None,
-    **kwargs: Any,
-) -> None:
-    if _bookkeeping_only(update_fields):
+def remember_live_state(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    if _bookkeeping_only(kwargs.get("update_fields")):
         return
     instance._was_live = (
         instance.pk is not None
@@ -86,13 +81,8 @@ def remember_live_state(
     )
 
 
-def site_content_saved(
-    sender: type[Model],
-    instance: Any,
-    update_fields: Iterable[str] | None = None,
-    **kwargs: Any,
-) -> None:
-    if _bookkeeping_only(update_fields):
+def site_content_saved(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    if _bookkeeping_only(kwargs.get("update_fields")):
         return
     if instance.live or getattr(instance, "_was_live", False):
         site_content_changed(sender, instance)
