@@ -9,11 +9,31 @@ from django.urls import ResolverMatch
 from django.utils import translation
 
 from .editorial.locale_access import SAFE_METHODS, may_write
+from .security import is_trusted_proxy
 
 # Paths that are neither pages nor the admin. The language never comes from their URL, and
 # Django's LocaleMiddleware would only get in the way: it varies responses on Accept-Language
 # and redirects a 404 such as /api/nothing to the page URL /en/api/nothing/.
 UNLOCALIZED_PREFIXES = ("/api/", "/health/", "/documents/", "/static/", "/media/")
+
+
+# What our proxy (nginx) says about a request: believed only when it comes from its address.
+PROXY_HEADERS = ("HTTP_X_REAL_IP", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR")
+
+
+class TrustedProxyMiddleware:
+    """Drops the proxy's headers from a request that did not come through the proxy (one of
+    CMS_TRUSTED_PROXIES), before anything reads them: the scheme (SECURE_PROXY_SSL_HEADER)
+    and the client address (cms.security.client_ip, the login lockout)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not is_trusted_proxy(request.META.get("REMOTE_ADDR")):
+            for name in PROXY_HEADERS:
+                request.META.pop(name, None)
+        return self.get_response(request)
 
 
 class PageLocaleMiddleware(LocaleMiddleware):

@@ -1,11 +1,12 @@
 """The service's own views: health, liveness, what this API is, and the error pages (JSON in
 the envelope under /api/, Django's own elsewhere)."""
 
+import sys
 import time
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from django.utils.translation import get_language_info
@@ -13,6 +14,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from . import __version__
+from .api.edge import unavailable
 from .api.endpoint import api_endpoint
 from .api.envelope import error_response, success_response
 from .api.v2 import ENDPOINTS
@@ -123,5 +125,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponseBase:
     if _is_api(request):
+        # A database that went away outside a view (in a middleware) is not our error either.
+        if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+            return unavailable()
         return error_response(500, "Internal server error. It has been logged.")
     return defaults.server_error(request)

@@ -6,12 +6,16 @@ Each value can be overridden with a GUNICORN_* environment variable.
 import multiprocessing
 import os
 
+import gunicorn.http.wsgi
+
 
 def _env_int(name, default):
     return int(os.environ.get(name, default))
 
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Loopback unless told otherwise: compose binds the container's interface (nginx is another
+# container); nothing else should reach gunicorn without nginx.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # The usual 2 x cores + 1: the API is I/O-bound (Redis, PostgreSQL).
 workers = _env_int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
 threads = _env_int("GUNICORN_THREADS", 1)
@@ -26,9 +30,17 @@ preload_app = True
 # In containers /tmp may be a slow overlay; heartbeats go to shared memory when it exists.
 # (Only gunicorn's heartbeat files go there, never data: nosec.)
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108  # nosec B108
-# Only nginx reaches gunicorn (inside the compose network), so its forwarded headers count.
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "*")
+# Forwarded headers (the scheme) count only from our proxies, as X-Real-IP does for Django.
+forwarded_allow_ips = os.environ.get(
+    "GUNICORN_FORWARDED_ALLOW_IPS", os.environ.get("CMS_TRUSTED_PROXIES", "127.0.0.1,::1")
+)
+# Allow long request lines (up to gunicorn's maximum): a query string that is too long then
+# reaches Django, which refuses it with a 414 in the API's JSON envelope.
+limit_request_line = 8190
 control_socket_disable = True  # no runtime control socket in a container's home directory
+
+# Responses name no server software (gunicorn sends its name in a Server header otherwise).
+gunicorn.http.wsgi.SERVER = "cms"
 
 accesslog = "-"
 errorlog = "-"
@@ -39,10 +51,14 @@ access_log_format = (
 
 
 def post_worker_init(worker):
-    """Apply cache purges kept while Redis was unreachable (e.g. across a restart)."""
-    from cms.delivery.cache import payload_cache
+    """Apply cache purges kept while Redis was unreachable (e.g. across a restart), and keep
+    looking for them every few seconds (cms.delivery.reconciler)."""
+    from django.conf import settings
+
+    from cms.delivery import reconciler
 
     try:
-        payload_cache.reconcile()
-    except Exception:  # the database may not be up yet; the next request retries
+        reconciler.apply_kept_purges()
+    except Exception:  # the database may not be up yet; the reconciler tries again
         worker.log.warning("Could not apply pending cache purges at start-up", exc_info=True)
+    reconciler.start(settings.CMS_PURGE_RECONCILE_SECONDS)

@@ -7,7 +7,8 @@ from .models import HomePage
 
 
 def build_home(context):
-    pages = context.with_image(HomePage.objects.all(), "og_image")
+    # Never a page behind a view restriction (a password, a login): the payload is public.
+    pages = context.with_image(HomePage.objects.public(), "og_image")
     page = next(iter(context.localized(pages)), None)
     if page is None:
         return None

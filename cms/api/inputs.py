@@ -25,6 +25,10 @@ class BodyTooLarge(InvalidRequest):
     status = 413
 
 
+class LengthRequired(InvalidRequest):
+    status = 411
+
+
 def parse_locale(value: str | None) -> str:
     """`ar`, `AR`, `ar-SA` and `ar_SA` all mean `ar`; no value means the default locale."""
     if value is None:
@@ -66,14 +70,23 @@ def comma_list(value: str | None) -> list[str] | None:
 def json_body(request: HttpRequest) -> Any:
     """The request's JSON body (an empty body is {}), within CMS_API_MAX_BODY_BYTES."""
     limit = settings.CMS_API_MAX_BODY_BYTES
-    if int(request.headers.get("Content-Length") or 0) > limit:
-        raise BodyTooLarge(f"The body is larger than {limit} bytes.")
+    too_large = BodyTooLarge(f"The body is larger than {limit} bytes.")
+    if "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        # Django reads a body by its Content-Length: without one it would see none at all.
+        raise LengthRequired("Send the body with a Content-Length, not chunked.")
+    length = request.headers.get("Content-Length") or "0"
+    if not length.isdigit() or int(length) > limit:
+        raise too_large
     try:
-        return json.loads(request.body or b"{}")
+        body = request.read(limit + 1)
     except RequestDataTooBig:
-        raise BodyTooLarge("The body is too large.") from None
+        raise too_large from None
+    try:
+        return json.loads(body or b"{}")
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InvalidRequest(f"The body is not valid JSON: {error}.") from error
+    except RecursionError:
+        raise InvalidRequest("The body is nested too deeply.") from None
 
 
 def refresh_request(request: HttpRequest) -> tuple[list[str], list[Section]]:

@@ -52,7 +52,13 @@ def website_data(request: HttpRequest) -> HttpResponse:
             envelope_around(entry.body, payload_message(locale), entry.built_at)
         )
     response["ETag"] = etag
-    response["X-Cache"] = "HIT" if payload.from_cache else "MISS"
+    response["X-Cache"] = payload.source
+    if payload.stale:
+        # The database is down (or a build is slow) and nothing fresher is cached: the last
+        # payload built, as it was. Caches may keep it only if they ask again every time.
+        response["Warning"] = '110 - "Response is Stale"'
+        response["Cache-Control"] = "no-cache"
+        return response
     patch_public_cache_headers(response, payload.entry.expires_at)
     return response
 

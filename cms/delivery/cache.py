@@ -6,6 +6,8 @@ until it has applied every pending purge, so a publish made during an outage is 
 engine itself (generations, compare-and-set writes) is cms.delivery.stores.
 """
 
+import contextlib
+import enum
 import logging
 import threading
 import time
@@ -15,13 +17,22 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import DatabaseError
 
+from .breaker import breaker
+from .outages import OutageLog
 from .stores import Entry, LocalStore, RedisStore, Write
 
 logger = logging.getLogger(__name__)
 
 RETRY_INTERVAL = 1.0  # seconds between attempts to reconcile after an outage
-OUTAGE_LOG_INTERVAL = 60  # at most one outage warning a minute per process
+
+
+class Lock(enum.Enum):
+    HELD = "held"  # this reader builds; the others wait for it
+    BUSY = "busy"  # another reader's build outlasted the wait
+    NONE = "none"  # no Redis to coordinate through: every reader builds
+
 
 T = TypeVar("T")
 Store = RedisStore | LocalStore
@@ -63,10 +74,14 @@ class PayloadCache:
     def reset(self) -> None:
         """Forget the connection and the outage state (settings changed, e.g. in tests)."""
         self._store = None
+        breaker.reset()
         self.healthy = True
         self._last_attempt = 0.0
-        self._last_warning = 0.0
-        self._suppressed = 0
+        self._outages = OutageLog(logger, "Redis")
+
+    def available(self) -> bool:
+        """Whether Redis can be trusted right now (after an outage: once reconciled)."""
+        return self._usable()
 
     # Reads and writes: None when Redis cannot be trusted right now.
 
@@ -86,18 +101,26 @@ class PayloadCache:
         return self._call(self.store.write_many, items)
 
     @contextmanager
-    def build_lock(self, name: str) -> Iterator[bool]:
-        """Serialises builds of one thing; yields whether the lock is held. Without Redis, no
-        lock: every reader builds from the database."""
+    def build_lock(self, name: str) -> Iterator[Lock]:
+        """Serialises builds of one thing: yields HELD to the one reader that builds, BUSY to
+        one that waited for another's build in vain, NONE while Redis is unusable."""
         if not self._usable():
-            yield False
+            yield Lock.NONE
             return
         try:
             with self.store.lock(name) as acquired:
-                yield acquired
+                yield Lock.HELD if acquired else Lock.BUSY
         except _cache_errors() as error:
             self._outage(error)
-            yield False
+            yield Lock.NONE
+
+    def keep(self, key: str, entry: Entry) -> None:
+        """Store a copy without a TTL (see cms.delivery.last_known_good)."""
+        if self._usable():
+            self._call(self.store.keep, key, entry)
+
+    def kept(self, key: str) -> Entry | None:
+        return self._call(self.store.kept, key) if self._usable() else None
 
     def ttl(self, key: str) -> int | None:
         return self._call(self.store.ttl, key)
@@ -131,24 +154,27 @@ class PayloadCache:
         applied = self._apply_pending()
         if applied is False or (applied is None and self._call(self.store.ping) is None):
             return False
-        if not self.healthy:
-            logger.warning("Redis is back: using the cache again")
         self.healthy = True
-        self._suppressed = 0
+        self._outages.recovered("using the cache again")
         return True
 
     def _apply_pending(self) -> bool | None:
         """Apply the purges kept in the database: True when done, False when Redis refused,
-        None when there were none."""
+        None when there were none (or the database cannot say: then nothing can have been
+        published meanwhile either, and what Redis holds is the best there is)."""
         from .models import PendingPurge
 
-        pending = list(PendingPurge.objects.values_list("pk", "key"))
+        try:
+            pending = list(PendingPurge.objects.values_list("pk", "key"))
+        except DatabaseError:
+            return None
         if not pending:
             return None
         if not self._call(self.store.purge, sorted({key for _, key in pending}), default=False):
             return False
-        PendingPurge.objects.filter(pk__in=[pk for pk, _ in pending]).delete()
-        logger.warning("Redis is back: applied %d pending purge(s)", len(pending))
+        with contextlib.suppress(DatabaseError):  # if so, applied again later: harmless
+            PendingPurge.objects.filter(pk__in=[pk for pk, _ in pending]).delete()
+        logger.warning("Applied %d purge(s) kept while Redis was unavailable", len(pending))
         return True
 
     # Outage handling.
@@ -172,18 +198,7 @@ class PayloadCache:
     def _outage(self, error: BaseException) -> None:
         self.healthy = False
         self._last_attempt = time.monotonic()
-        now = time.monotonic()
-        if now - self._last_warning >= OUTAGE_LOG_INTERVAL:
-            extra = f" ({self._suppressed} more failures since the last warning)"
-            logger.warning(
-                "Redis unavailable, serving from the database: %s%s",
-                error,
-                extra if self._suppressed else "",
-            )
-            self._last_warning = now
-            self._suppressed = 0
-        else:
-            self._suppressed += 1
+        self._outages.failed(error, "serving from the database")
 
 
 payload_cache = PayloadCache()

@@ -14,3 +14,29 @@ class PendingPurge(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ContentGeneration(models.Model):
+    """A counter that every change to published content moves on, in the change's own
+    transaction. While Redis cannot be trusted, a process serves the copies of the payload it
+    keeps in memory only as long as this has not moved: one cheap query instead of a build,
+    and never a copy older than a publish that returned."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        app_label = "cms"
+        verbose_name = _("content generation")
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def current(cls) -> int:
+        value = cls.objects.filter(pk=1).values_list("value", flat=True).first()
+        return int(value or 0)
+
+    @classmethod
+    def advance(cls) -> None:
+        if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"value": 1})

@@ -8,17 +8,22 @@ and a request for the whole payload is one read.
 
 import hashlib
 import json
+import time
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.db.models import Model
 
+from . import last_known_good
 from .build import build_fragments, dumps
+from .cache import Lock
 from .cache import payload_cache as cache
 from .keys import WHOLE, cache_key, seconds_until, whole_ttl
 from .locales import direction
+from .models import ContentGeneration
 from .sections import SECTIONS, Section
 from .stores import Entry, Write
 
@@ -30,7 +35,17 @@ def now_iso() -> str:
 @dataclass(frozen=True)
 class Payload:
     entry: Entry
-    from_cache: bool
+    # Where it came from: HIT (Redis), MISS (built now), LOCAL (this process's copy, while
+    # Redis cannot be trusted), STALE (the last known good, nothing fresher could be had).
+    source: str
+
+    @property
+    def stale(self) -> bool:
+        return self.source == "STALE"
+
+
+class Unavailable(Exception):
+    """Neither the cache nor the database can give this payload, and no copy was ever kept."""
 
 
 def _version(fragments: dict[Section, Entry]) -> str:
@@ -44,7 +59,10 @@ def _expires_at(fragments: Iterable[Entry]) -> float | None:
 
 
 def assemble(
-    locale_code: str, fragments: dict[Section, Entry], preview_info: dict[str, Any] | None = None
+    locale_code: str,
+    fragments: dict[Section, Entry],
+    preview_info: dict[str, Any] | None = None,
+    built_at: str | None = None,
 ) -> Entry:
     """The payload's data object from its sections' fragments (in payload order). The API puts
     it in its envelope (cms.api.envelope)."""
@@ -62,7 +80,7 @@ def assemble(
         for section, fragment in fragments.items()
     )
     body = head[:-1] + sections + b"}"
-    return Entry(version, body, _expires_at(fragments.values()), built_at=now_iso())
+    return Entry(version, body, _expires_at(fragments.values()), built_at or now_iso())
 
 
 def build_preview(
@@ -80,22 +98,76 @@ def get_website_data(locale_code: str, sections: Sequence[Section] | None = None
     """The payload for one locale: all sections (cached whole) or some (assembled from their
     cached fragments). Builds what is missing from the database, once however many ask."""
     sections = list(sections or SECTIONS)
+    if not cache.available():
+        return _without_redis(locale_code, sections)
     hit = _from_cache(locale_code, sections)
     if hit is not None:
-        return Payload(hit, from_cache=True)
-    with cache.build_lock(cache_key(locale_code, "build")) as locked:
-        if locked:
+        return Payload(hit, "HIT")
+    with cache.build_lock(cache_key(locale_code, "build")) as lock:
+        if lock is Lock.HELD:
             # Someone may have built it while we waited for the lock.
             hit = _from_cache(locale_code, sections)
             if hit is not None:
-                return Payload(hit, from_cache=True)
-        return Payload(_build(locale_code, sections), from_cache=False)
+                return Payload(hit, "HIT")
+        elif lock is Lock.BUSY and (stale := _last_known_good(locale_code, sections)):
+            # Another worker's build is slow: a second one would only slow the database more.
+            return Payload(stale, "STALE")
+        try:
+            return Payload(_build(locale_code, sections), "MISS")
+        except (OperationalError, InterfaceError) as error:
+            stale = _last_known_good(locale_code, sections)
+            if stale is None:
+                raise Unavailable(str(error)) from error
+            return Payload(stale, "STALE")
+
+
+# While Redis cannot be trusted: copies kept in this process's memory, each with the content
+# generation it was built at, by (locale, section names).
+_copies: dict[tuple[str, tuple[str, ...]], tuple[int, Entry]] = {}
+
+
+def _without_redis(locale_code: str, sections: Sequence[Section]) -> Payload:
+    """The payload while Redis is down or frozen: this process's copy while the content
+    generation says nothing was published since it was built (one query), else a build."""
+    key = (locale_code, tuple(section.key for section in sections))
+    try:
+        generation = ContentGeneration.current()  # first, as tokens are: see stores.py
+        kept = _copies.get(key)
+        if kept and kept[0] == generation and not _expired(kept[1]):
+            return Payload(kept[1], "LOCAL")
+        entry = assemble(locale_code, build_fragments(locale_code, sections))
+    except (OperationalError, InterfaceError) as error:
+        stale = _last_known_good(locale_code, sections)
+        if stale is None:
+            raise Unavailable(str(error)) from error
+        return Payload(stale, "STALE")
+    _copies[key] = (generation, entry)
+    if _is_whole(sections):
+        last_known_good.remember(locale_code, entry)
+    return Payload(entry, "MISS")
+
+
+def _expired(entry: Entry) -> bool:
+    return entry.expires_at is not None and entry.expires_at <= time.time()
+
+
+def _last_known_good(locale_code: str, sections: Sequence[Section]) -> Entry | None:
+    """The last payload built for the locale, cut down to `sections`, with its build time."""
+    entry = last_known_good.recall(locale_code)
+    if entry is None or _is_whole(sections):
+        return entry
+    data = json.loads(entry.body)
+    fragments = {section: Entry("", dumps(data[section.field])) for section in sections}
+    return assemble(locale_code, fragments, built_at=entry.built_at)
 
 
 def get_section(locale_code: str, section: Section) -> Any:
-    """One section of one locale's payload, as data (for the API v2 endpoints)."""
-    body = get_website_data(locale_code, [section]).entry.body
-    return json.loads(body)[section.field]
+    """One section of one locale's payload, as data (for the API v2 endpoints), fresh or not
+    at all: Unavailable rather than a stale copy."""
+    payload = get_website_data(locale_code, [section])
+    if payload.stale:
+        raise Unavailable("Only a stale copy is available.")
+    return json.loads(payload.entry.body)[section.field]
 
 
 def _is_whole(sections: Sequence[Section]) -> bool:
@@ -106,7 +178,10 @@ def _from_cache(locale_code: str, sections: Sequence[Section]) -> Entry | None:
     """One MGET: the stored whole payload, or a subset assembled from stored fragments."""
     if _is_whole(sections):
         key = cache_key(locale_code, WHOLE)
-        return (cache.read_many([key]) or {}).get(key)
+        hit = (cache.read_many([key]) or {}).get(key)
+        if hit is not None:
+            last_known_good.remember(locale_code, hit)
+        return hit
     keys = {section: cache_key(locale_code, section.key) for section in sections}
     found = cache.read_many(list(keys.values())) or {}
     fragments = {section: found.get(key) for section, key in keys.items()}
@@ -118,6 +193,8 @@ def _from_cache(locale_code: str, sections: Sequence[Section]) -> Entry | None:
 def _build(locale_code: str, sections: Sequence[Section]) -> Entry:
     entry, writes = _prepare(locale_code, sections)
     cache.write_many(writes)
+    if _is_whole(sections):
+        last_known_good.keep(locale_code, entry)
     return entry
 
 
@@ -163,6 +240,8 @@ def refresh(locale_codes: Sequence[str], sections: Collection[Section]) -> list[
     """
     prepared = [_prepare(code, SECTIONS, rebuild=set(sections)) for code in locale_codes]
     cache.write_many([write for _, writes in prepared for write in writes])
+    for code, (entry, _) in zip(locale_codes, prepared, strict=True):
+        last_known_good.keep(code, entry)
     ordered = [section for section in SECTIONS if section in sections]
     return [
         {

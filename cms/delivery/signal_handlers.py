@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from sitecontent.signals import reordered
@@ -29,6 +29,7 @@ from sitecontent.signals import reordered
 from .cache import payload_cache
 from .keys import keys_for
 from .locales import default_locale, supported_locales
+from .models import ContentGeneration
 from .sections import SECTIONS, Section, showing, with_settings
 
 # Saves that only touch Wagtail's bookkeeping, never what the payload shows.
@@ -60,8 +61,11 @@ def showing_locales_of_all(model: type[Model], items: Iterable[tuple[Any, str]])
 
 
 def purge_after_commit(sections: Iterable[Section], locale_codes: Iterable[str]) -> None:
+    """Forget these sections once the change commits; and, within the change's transaction,
+    move the content generation on, so no process serves a copy from memory that predates it."""
     keys = keys_for(set(locale_codes), list(sections))
     if keys:
+        ContentGeneration.advance()
         transaction.on_commit(partial(payload_cache.purge, keys))
 
 
@@ -96,6 +100,7 @@ def site_content_changed(sender: type[Model], instance: Any, **kwargs: Any) -> N
 
 def site_content_reordered(sender: type[Model], translation_keys: Any, **kwargs: Any) -> None:
     # Reordering moves every locale's rows at once. It sends after commit already.
+    ContentGeneration.advance()
     payload_cache.purge(keys_for(supported_locales(), showing(sender)))
 
 
@@ -122,6 +127,13 @@ def page_changed(sender: Any, instance: Page, **kwargs: Any) -> None:
 
 def page_moved(sender: Any, instance: Page, **kwargs: Any) -> None:
     page_changed(sender, Page.objects.get(pk=instance.pk))  # with its new tree path
+
+
+def view_restriction_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A page (and what is under it) became private or public again."""
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        page_changed(sender, page)  # the page and the links to it or anything under it
 
 
 # Images and settings
@@ -162,6 +174,8 @@ def register_signal_handlers() -> None:
     page_published.connect(page_changed)
     page_unpublished.connect(page_changed)
     post_page_move.connect(page_moved)
+    post_save.connect(view_restriction_changed, sender=PageViewRestriction)
+    post_delete.connect(view_restriction_changed, sender=PageViewRestriction)
     image_model = get_image_model()
     post_save.connect(image_changed, sender=image_model)
     pre_delete.connect(image_deleted, sender=image_model)

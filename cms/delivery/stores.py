@@ -25,7 +25,7 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 LOCK_TIMEOUT = 10  # seconds a builder may hold a build lock
-LOCK_WAIT = 5  # seconds a reader waits for another's build before building itself
+LOCK_WAIT = 5  # seconds a reader waits for another's build before giving up on it
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,13 @@ class RedisStore:
             )
         return [bool(done) for done in pipe.execute()]
 
+    def keep(self, key: str, entry: Entry) -> None:
+        """Store without a TTL or a generation: a copy kept for bad days."""
+        self.client.set(key, encode("", entry))
+
+    def kept(self, key: str) -> Entry | None:
+        return decode("", self.client.get(key))
+
     def purge(self, keys: Sequence[str]) -> bool:
         pipe = self.client.pipeline(transaction=True)
         for key in keys:
@@ -159,6 +166,12 @@ class LocalStore:
                     self.cache.set(f"{key}:expires", time.time() + ttl, timeout=ttl)
                 done.append(current)
             return done
+
+    def keep(self, key: str, entry: Entry) -> None:
+        self.cache.set(key, encode("", entry), timeout=None)
+
+    def kept(self, key: str) -> Entry | None:
+        return decode("", self.cache.get(key))
 
     def purge(self, keys: Sequence[str]) -> bool:
         with self._mutex:

@@ -61,11 +61,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so every log line and response of the request carries its id.
+    # First: what the proxy's headers say counts only if the request came through the proxy.
+    "cms.middleware.TrustedProxyMiddleware",
+    # So every log line and response of the request carries its id.
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything that can answer, so CORS headers are on every /api/ response.
     "corsheaders.middleware.CorsMiddleware",
+    # Everything a client can send wrong to /api/ is answered here, before any view runs.
+    "cms.api.edge.ApiEdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Page URLs carry the locale (/en/…, /ar/…): activates the language from the path.
     "cms.middleware.PageLocaleMiddleware",
@@ -92,8 +96,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("CMS_LOGIN_COOLOFF_MINUTES", defau
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "cms.security.client_ip"
-# Behind nginx, the client's address is in X-Real-IP (set by our nginx configuration).
+# Behind nginx, the client's address is in X-Real-IP (set by our nginx configuration), believed
+# only when the request comes from one of these addresses or networks.
 CMS_BEHIND_PROXY = env.bool("CMS_BEHIND_PROXY", default=False)
+CMS_TRUSTED_PROXIES = env.list("CMS_TRUSTED_PROXIES", default=["127.0.0.1/32", "::1/128"])
 
 # Sessions stay in the database: Redis is a cache and may be flushed.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -154,6 +160,9 @@ if REDIS_URL:
                 # a miss instead of a 500. cms.delivery.cache talks to Redis directly and handles
                 # outages itself (see its docstring).
                 "IGNORE_EXCEPTIONS": True,
+                # One circuit breaker for every Redis call of the process: while Redis is
+                # down or frozen, calls fail at once instead of waiting out the timeout.
+                "CONNECTION_FACTORY": "cms.delivery.breaker.BreakerConnectionFactory",
             },
         }
     }
@@ -226,6 +235,8 @@ CMS_CACHE_TTLS = env.dict("CMS_CACHE_TTLS", cast={"value": int}, default={})
 # How long browsers and CDNs may reuse /api/website-data/ (Cache-Control max-age).
 CMS_API_MAX_AGE = env.int("CMS_API_MAX_AGE", default=60)
 CMS_API_STALE_WHILE_REVALIDATE = env.int("CMS_API_STALE_WHILE_REVALIDATE", default=30)
+# How often each app process applies purges that an outage kept in the database (gunicorn).
+CMS_PURGE_RECONCILE_SECONDS = env.float("CMS_PURGE_RECONCILE_SECONDS", default=2.0)
 # The bearer token of POST /api/update-redis/; empty refuses every call.
 CMS_CACHE_REFRESH_TOKEN = env.str("CMS_CACHE_REFRESH_TOKEN", default="")
 CMS_API_MAX_BODY_BYTES = 16 * 1024
@@ -273,6 +284,10 @@ LOGGING: dict[str, Any] = {
         # One line per background task run is noise: Wagtail queues several per save.
         "django_tasks": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # not its start-up banner in every process
+        # Not a line per request saying it made up a request id (gunicorn logs each request).
+        "django_guid": {"level": "WARNING"},
+        # A 4xx is the client's business and already in the access log: log server errors only.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         # Django's own handlers would print request errors a second time.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },

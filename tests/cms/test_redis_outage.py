@@ -174,3 +174,77 @@ def test_health_only_looks_and_the_next_purge_applies_those_kept(client, site, r
 def test_wagtails_own_caches_survive_redis_going_away(site, redis_server):
     redis_server.stop()
     assert django_cache.get("anything") is None  # ignored, not raised
+
+
+# The circuit breaker, copies kept in memory, and purges kept through an outage.
+
+
+def test_a_frozen_redis_costs_one_timeout_then_nothing(client, site, redis_server):
+    heroes(client)
+    redis_server.freeze()
+    try:
+        heroes(client)  # finds out: at most one socket timeout
+        durations = []
+        for path in ["/api/website-data/?locale=en", "/api/v2/pages/", "/api/v2/heroes/"] * 5:
+            started = time.monotonic()
+            assert client.get(path).status_code == 200
+            durations.append(time.monotonic() - started)
+    finally:
+        redis_server.thaw()
+    # Wagtail's own caching (the site's root paths for pages) included: the breaker is open.
+    assert max(durations) < 0.25, durations
+
+
+def test_the_breaker_closes_once_redis_answers_again(client, site, redis_server):
+    from cms.delivery.breaker import breaker
+
+    heroes(client)
+    redis_server.freeze()
+    heroes(client)
+    assert breaker.is_open
+    redis_server.thaw()
+    deadline = time.monotonic() + 5
+    while client.get("/api/website-data/?locale=en")["X-Cache"] != "HIT":
+        assert time.monotonic() < deadline, "the cache was never used again"
+        time.sleep(0.2)
+    assert not breaker.is_open and breaker.failures == 0, vars(breaker)
+
+
+def test_without_redis_a_copy_in_memory_costs_one_query_until_a_publish(
+    client, site, redis_server, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    redis_server.stop()
+    heroes(client)  # finds Redis gone
+    first = client.get("/api/website-data/?locale=en")
+    with django_assert_num_queries(1):  # the content generation, nothing else
+        again = client.get("/api/website-data/?locale=en")
+    assert again.content == first.content
+    hero = site["hero"]
+    hero.title = "Published without Redis"
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(hero)
+    assert heroes(client)[0] == "Published without Redis"  # never the copy from before
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_kept_purges_reach_redis_without_anyone_noticing_the_outage(site, redis_server):
+    """Another process kept a purge while Redis was frozen; this one never noticed and would
+    go on trusting what Redis holds, were it not for the reconciler."""
+    from django.test import Client
+
+    from cms.delivery import reconciler
+
+    client = Client()
+    heroes(client)
+    key = cache_key("en", "website_data")
+    PendingPurge.objects.create(key=key)  # as the publishing process kept it
+    assert client.get("/api/website-data/?locale=en")["X-Cache"] == "HIT"
+    reconciler.start(0.2)
+    try:
+        deadline = time.monotonic() + 5
+        while PendingPurge.objects.exists():
+            assert time.monotonic() < deadline, "the kept purge was never applied"
+            time.sleep(0.1)
+    finally:
+        reconciler.stop()
+    assert client.get("/api/website-data/?locale=en")["X-Cache"] == "MISS"

@@ -130,12 +130,33 @@ def test_behind_the_proxy_the_client_address_comes_from_x_real_ip(rf, settings):
 
     request = rf.get("/", REMOTE_ADDR="172.18.0.5", HTTP_X_REAL_IP="203.0.113.9")
     settings.CMS_BEHIND_PROXY = True
+    settings.CMS_TRUSTED_PROXIES = ["172.18.0.0/24"]
     assert client_ip(request) == "203.0.113.9"
     settings.CMS_BEHIND_PROXY = False
     assert client_ip(request) == "172.18.0.5"
+
+
+def test_x_real_ip_from_anyone_but_our_proxy_is_ignored(rf, settings):
+    from cms.security import client_ip
+
+    settings.CMS_BEHIND_PROXY = True
+    settings.CMS_TRUSTED_PROXIES = ["172.30.57.10"]
+    forged = rf.get("/", REMOTE_ADDR="198.51.100.7", HTTP_X_REAL_IP="203.0.113.9")
+    assert client_ip(forged) == "198.51.100.7"
+    proxied = rf.get("/", REMOTE_ADDR="172.30.57.10", HTTP_X_REAL_IP="203.0.113.9")
+    assert client_ip(proxied) == "203.0.113.9"
 
 
 def test_sentry_is_off_without_a_dsn():
     import sentry_sdk
 
     assert sentry_sdk.get_client().is_active() is False
+
+
+def test_a_peer_address_that_is_no_address_is_never_a_trusted_proxy(settings):
+    from cms.security import is_trusted_proxy
+
+    settings.CMS_TRUSTED_PROXIES = ["127.0.0.1/32"]
+    assert is_trusted_proxy("127.0.0.1")
+    assert not is_trusted_proxy("unix:/run/gunicorn.sock")
+    assert not is_trusted_proxy(None)

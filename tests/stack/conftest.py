@@ -254,6 +254,7 @@ http {{
         wait_for_port(app_port, gunicorn)
         wait_for_port(https_port, nginx)
         running = Stack(http_port, https_port, workdir)
+        running.app_port = app_port
         running.nginx_check = check
         running.env = env
         yield running

@@ -2,11 +2,12 @@
 
 import re
 import subprocess
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.stack.conftest import ADMIN_PASSWORD
+from tests.stack.conftest import ADMIN_PASSWORD, SERVER_NAME
 
 SECURITY_HEADERS = (
     "strict-transport-security",
@@ -137,6 +138,34 @@ def test_writing_to_a_read_only_endpoint_is_a_json_405_not_a_csrf_page(stack, me
     assert response.status == 405
     assert response.headers["allow"] == "GET, HEAD"
     assert response.json()["status"] == "error"
+
+
+@pytest.mark.parametrize("path", ["/api/website-data/", "/en/"])
+def test_trace_is_refused_through_nginx(stack, path):
+    assert stack.curl(path, args=("--request", "TRACE")).status == 405
+
+
+def test_gunicorn_names_no_server_software(stack):
+    url = f"http://127.0.0.1:{stack.app_port}/health/live/"
+    response = urllib.request.urlopen(urllib.request.Request(url, headers={"Host": SERVER_NAME}))
+    assert response.status == 200
+    assert "gunicorn" not in response.headers.get("Server", "").lower()
+
+
+def direct_to_gunicorn(stack, path, source, headers):
+    command = ["curl", "--silent", "--output", "/dev/null", "--write-out", "%{http_code}"]
+    command += ["--interface", source, f"http://127.0.0.1:{stack.app_port}{path}"]
+    for name, value in {"Host": SERVER_NAME, **headers}.items():
+        command += ["--header", f"{name}: {value}"]
+    return subprocess.run(command, capture_output=True, text=True, timeout=30).stdout
+
+
+def test_proxy_headers_count_only_from_the_proxys_address(stack):
+    """nginx (127.0.0.1 here) says the request came over HTTPS and from whom; anyone else
+    reaching gunicorn directly (127.0.0.2) cannot say so: Django then redirects to HTTPS."""
+    forged = {"X-Forwarded-Proto": "https", "X-Real-IP": "203.0.113.77"}
+    assert direct_to_gunicorn(stack, "/admin/login/", "127.0.0.1", forged) == "200"
+    assert direct_to_gunicorn(stack, "/admin/login/", "127.0.0.2", forged) == "301"
 
 
 def test_the_refresh_without_a_token_is_a_json_401_not_a_csrf_page(stack):

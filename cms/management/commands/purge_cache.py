@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from cms.delivery.cache import payload_cache
 from cms.delivery.keys import keys_for
+from cms.delivery.models import ContentGeneration
 from cms.management.cache_selection import add_selection_arguments, selected
 
 
@@ -25,5 +26,6 @@ class Command(BaseCommand):
     ) -> None:
         codes, chosen = selected(locales, sections)
         keys = keys_for(codes, chosen)
+        ContentGeneration.advance()
         payload_cache.purge(keys)
         self.stdout.write(self.style.SUCCESS(f"Purged {len(keys)} keys: {', '.join(keys)}."))

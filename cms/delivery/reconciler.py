@@ -1,0 +1,53 @@
+"""Purges that could not reach Redis are kept in the database (PendingPurge). Every app
+process looks for them every few seconds and applies them once Redis answers, so a publish
+made during an outage reaches every process shortly after Redis is back, including processes
+that never noticed the outage and would otherwise go on trusting what Redis held."""
+
+import logging
+import threading
+
+from django.db import close_old_connections, connections
+
+from .cache import payload_cache
+
+logger = logging.getLogger(__name__)
+
+_started: threading.Thread | None = None
+_stopping = threading.Event()
+
+
+def apply_kept_purges() -> bool:
+    """One round: True when there was nothing to do or everything kept was applied."""
+    from .models import PendingPurge
+
+    if not PendingPurge.objects.exists():
+        return True
+    return payload_cache.reconcile()
+
+
+def _run(interval: float) -> None:
+    while not _stopping.wait(interval):
+        close_old_connections()  # a connection the database dropped meanwhile
+        try:
+            apply_kept_purges()
+        except Exception:  # the database is down: the next round tries again
+            logger.debug("Could not look for kept purges", exc_info=True)
+    connections.close_all()  # this thread's own connection
+
+
+def start(interval: float) -> None:
+    """Look every `interval` seconds, in a daemon thread of this process (once per process)."""
+    global _started
+    if interval <= 0 or (_started is not None and _started.is_alive()):
+        return
+    _stopping.clear()
+    _started = threading.Thread(target=_run, args=(interval,), name="purge-reconciler")
+    _started.daemon = True
+    _started.start()
+
+
+def stop() -> None:
+    """Stop looking (tests; a worker's thread simply ends with the process)."""
+    _stopping.set()
+    if _started is not None:
+        _started.join(5)

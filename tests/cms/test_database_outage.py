@@ -1,0 +1,108 @@
+"""The database down (here: every build from it failing as psycopg fails when PostgreSQL is
+gone) with nothing fresh in Redis: /api/website-data/ serves the last payload it built, marked
+stale, with its original ETag, and answers 503 with Retry-After only when it never built one.
+The same against real processes that are killed: tests/stack/test_faults.py."""
+
+import threading
+
+import pytest
+from django.db import OperationalError
+
+from cms.delivery import last_known_good, payload
+from cms.delivery.cache import payload_cache
+from cms.delivery.keys import cache_key, keys_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_copies_in_memory():
+    last_known_good.forget()
+    payload._copies.clear()
+    yield
+    last_known_good.forget()
+
+
+@pytest.fixture
+def database_down(monkeypatch):
+    def down(*args, **kwargs):
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    return lambda: monkeypatch.setattr(payload, "build_fragments", down)
+
+
+def test_a_cold_cache_with_the_database_down_serves_the_last_payload_marked_stale(
+    client, site, database_down
+):
+    fresh = client.get("/api/website-data/?locale=ar")
+    payload_cache.purge(keys_for(["ar"]))  # the cached payload expired, or was purged
+    last_known_good.forget()  # not even this process's memory: only what Redis kept
+    database_down()
+    stale = client.get("/api/website-data/?locale=ar")
+    assert stale.status_code == 200
+    assert stale["X-Cache"] == "STALE"
+    assert stale["Warning"] == '110 - "Response is Stale"'
+    assert stale["ETag"] == fresh["ETag"]
+    assert stale.json()["data"] == fresh.json()["data"]
+    assert stale.json()["timestamp"] == fresh.json()["timestamp"]  # when it was built
+    assert "no-cache" in stale["Cache-Control"]
+
+
+def test_a_subset_comes_from_the_last_payload_too(client, site, database_down):
+    fresh = client.get("/api/website-data/?locale=en&sections=menu,seo")
+    client.get("/api/website-data/?locale=en")
+    payload_cache.purge(keys_for(["en"]))
+    database_down()
+    stale = client.get("/api/website-data/?locale=en&sections=menu,seo")
+    assert stale["X-Cache"] == "STALE"
+    assert stale["ETag"] == fresh["ETag"]  # the same version as when it was fresh
+    assert stale.json()["data"] == fresh.json()["data"]
+
+
+def test_with_no_payload_ever_built_it_is_a_503_with_retry_after(client, site, database_down):
+    database_down()
+    response = client.get("/api/website-data/?locale=ar")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["status"] == "error"
+
+
+def test_api_v2_answers_503_rather_than_a_stale_copy(client, site, database_down):
+    client.get("/api/website-data/?locale=en")
+    payload_cache.purge(keys_for(["en"]))
+    database_down()
+    response = client.get("/api/v2/heroes/?locale=en")
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
+
+
+def test_a_reader_that_waited_in_vain_for_a_slow_build_serves_stale_not_a_second_build(
+    client, site, monkeypatch
+):
+    from cms.delivery import stores
+
+    client.get("/api/website-data/?locale=en")
+    payload_cache.purge(keys_for(["en"]))
+    monkeypatch.setattr(stores, "LOCK_WAIT", 0.2)
+    builds = []
+    real_build = payload.build_fragments
+    monkeypatch.setattr(
+        payload, "build_fragments", lambda *a, **k: builds.append(a) or real_build(*a, **k)
+    )
+    holding, release = threading.Event(), threading.Event()
+
+    def slow_builder():  # another worker, in the middle of a long build
+        with payload_cache.store.lock(cache_key("en", "build")):
+            holding.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=slow_builder)
+    thread.start()
+    holding.wait(5)
+    try:
+        response = client.get("/api/website-data/?locale=en")
+    finally:
+        release.set()
+        thread.join(5)
+    assert response["X-Cache"] == "STALE"
+    assert builds == []
