@@ -61,3 +61,12 @@ def test_translators_cannot_upload_images(translator_client):
     response = upload(translator_client, "hero.png", image_bytes())
     assert response.status_code in (302, 403)
     assert not Image.objects.exists()
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP"])
+def test_a_truncated_image_is_refused_with_a_form_error_not_a_500(editor_client, image_format):
+    whole = image_bytes(800, 600, image_format=image_format, colour=(10, 200, 90))
+    response = upload(editor_client, f"cut.{image_format.lower()}", whole[: len(whole) // 2])
+    assert response.status_code == 200
+    assert "damaged or incomplete" in response.text
+    assert not Image.objects.exists()

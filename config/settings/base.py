@@ -224,6 +224,8 @@ CMS_IMAGE_RENDITIONS = {
     "logo": {"default": "max-400x200"},
     "share": {"default": "fill-1200x630-c75"},
 }
+# Wagtail's upload form, plus a check that the whole file decodes (cms/editorial/images.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.editorial.images.ImageForm"
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("CMS_IMAGE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("CMS_IMAGE_MAX_PIXELS", default=40_000_000)
