@@ -8,7 +8,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv run migrate seed superuser test bench lint format clean
+.PHONY: help venv run migrate seed superuser test bench fuzz drill lint format clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,14 @@ test: venv ## Run the test suite, with coverage, against a throwaway PostgreSQL 
 bench: venv ## Benchmark /api/website-data/ against a bare view (gunicorn, PostgreSQL, Redis)
 	scripts/install-system-deps
 	scripts/with-services $(PY) scripts/bench_website_data.py $(BENCH_ARGS)
+
+drill: venv ## Freeze and kill the real Redis and PostgreSQL under load; print what readers saw
+	scripts/install-system-deps
+	scripts/with-services $(PY) scripts/fault_drill.py $(DRILL_ARGS)
+
+fuzz: venv ## Fuzz every API operation through gunicorn (FUZZ_EXAMPLES per operation, default 300)
+	scripts/install-system-deps
+	CMS_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),300) scripts/with-services $(PY) -m pytest -s -p no:cacheprovider tests/stack/test_fuzz.py
 
 lint: venv ## ruff, import layers, mypy, Django checks, no missing migrations, bandit, actionlint
 	$(VENV)/bin/ruff check .

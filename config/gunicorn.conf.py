@@ -59,6 +59,6 @@ def post_worker_init(worker):
 
     try:
         reconciler.apply_kept_purges()
-    except Exception:  # the database may not be up yet; the reconciler tries again
-        worker.log.warning("Could not apply pending cache purges at start-up", exc_info=True)
+    except Exception as error:  # the database may not be up yet; the reconciler tries again
+        worker.log.warning("Could not apply pending cache purges at start-up: %s", error)
     reconciler.start(settings.CMS_PURGE_RECONCILE_SECONDS)
