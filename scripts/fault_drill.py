@@ -9,8 +9,8 @@ Scenarios (each bounded in time, loopback only):
 1. Redis frozen for --seconds under --connections readers: requests slower than 2 s, p99,
    requests/s against the same load before the freeze.
 2. Redis killed for --seconds: p99 and requests/s.
-3. A publish while Redis is frozen, made through a third process: seconds after Redis is back
-   until both app servers serve it, and stale reads after that.
+3. A publish while Redis is frozen, then while it is killed, made through a third process:
+   seconds after Redis is back until both app servers serve it, and stale reads after that.
 4. PostgreSQL down (stopped) for --postgres-seconds with a cold cache: every status answered.
 """
 
@@ -172,6 +172,35 @@ def publish_hero_title(env, title):
     manage(env, "shell", "-c", code)
 
 
+def publish_during(env, ports, fault, stop, resume):
+    """Publish through a third process while Redis is out; how soon both app servers serve
+    it once Redis is back, and how many reads still miss it 10 s later."""
+    title = f"Published during the {fault} {int(time.time())}"
+    stop()
+    try:
+        publish_hero_title(env, title)
+        time.sleep(2)
+    finally:
+        resume()
+    back = time.monotonic()
+    waiting = set(ports)
+    while waiting and time.monotonic() - back < 30:
+        for port in list(waiting):
+            body = urllib.request.urlopen(f"http://127.0.0.1:{port}{PATH}").read()
+            if title.encode() in body:
+                waiting.discard(port)
+        time.sleep(0.1)
+    live_after = round(time.monotonic() - back, 2)
+    time.sleep(max(0, 10 - live_after))
+    after = load(ports, 5, 16)
+    stale = sum(title.encode() not in body for status, _, _, body in after if status == 200)
+    return {
+        "served_by_both_after_s": live_after if not waiting else None,
+        "reads_10s_later": len(after),
+        "stale_reads_10s_later": stale,
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=30, help="each outage (default 30)")
@@ -232,30 +261,12 @@ def main():
         figures["redis killed"] = killed
         time.sleep(3)
 
-        title = f"Published during the freeze {int(time.time())}"
-        redis.freeze()
-        try:
-            publish_hero_title(env, title)
-            time.sleep(2)
-        finally:
-            redis.thaw()
-        back = time.monotonic()
-        waiting = set(ports)
-        while waiting and time.monotonic() - back < 30:
-            for port in list(waiting):
-                body = urllib.request.urlopen(f"http://127.0.0.1:{port}{PATH}").read()
-                if title.encode() in body:
-                    waiting.discard(port)
-            time.sleep(0.1)
-        live_after = round(time.monotonic() - back, 2)
-        time.sleep(max(0, 10 - live_after))
-        after = load(ports, 5, args.connections)
-        stale = sum(title.encode() not in body for status, _, _, body in after if status == 200)
-        figures["publish during a freeze"] = {
-            "served_by_both_after_s": live_after if not waiting else None,
-            "reads_10s_later": len(after),
-            "stale_reads_10s_later": stale,
-        }
+        for fault, stop, resume in (
+            ("freeze", redis.freeze, redis.thaw),
+            ("kill", redis.kill, redis.start),
+        ):
+            figures[f"publish during a {fault}"] = publish_during(env, ports, fault, stop, resume)
+            time.sleep(3)
 
         manage(env, "purge_cache")  # a cold cache: only the last payloads built are kept
         postgres.stop()
