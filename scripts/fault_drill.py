@@ -243,23 +243,18 @@ def main():
 
         baseline = summary(load(ports, min(10, seconds), args.connections), min(10, seconds))
         figures["before"] = baseline
-        redis.freeze()
-        try:
-            frozen = summary(load(ports, seconds, args.connections), seconds)
-        finally:
-            redis.thaw()
-        frozen["rps_vs_before"] = round(frozen["rps"] / baseline["rps"], 2)
-        figures["redis frozen"] = frozen
-        time.sleep(3)
-
-        redis.kill()
-        try:
-            killed = summary(load(ports, seconds, args.connections), seconds)
-        finally:
-            redis.start()
-        killed["rps_vs_before"] = round(killed["rps"] / baseline["rps"], 2)
-        figures["redis killed"] = killed
-        time.sleep(3)
+        for name, stop, resume in (
+            ("redis frozen", redis.freeze, redis.thaw),
+            ("redis killed", redis.kill, redis.start),
+        ):
+            stop()
+            try:
+                outage = summary(load(ports, seconds, args.connections), seconds)
+            finally:
+                resume()
+            outage["rps_vs_before"] = round(outage["rps"] / baseline["rps"], 2)
+            figures[name] = outage
+            time.sleep(3)
 
         for fault, stop, resume in (
             ("freeze", redis.freeze, redis.thaw),

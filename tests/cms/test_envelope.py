@@ -23,7 +23,7 @@ def nginx_json_bodies():
 
 def test_nginx_answers_its_own_errors_in_the_same_envelope():
     bodies = nginx_json_bodies()
-    assert len(bodies) == 3  # 413, 429, 503
+    assert len(bodies) == 4  # 414, 413, 429, 503
     for body in bodies:
         assert list(body) == list(error_envelope("message"))
         assert (body["status"], body["data"]) == ("error", None)

@@ -140,6 +140,13 @@ def test_writing_to_a_read_only_endpoint_is_a_json_405_not_a_csrf_page(stack, me
     assert response.json()["status"] == "error"
 
 
+def test_a_request_line_too_long_for_nginx_is_a_json_414(stack):
+    url = "/api/website-data/?locale=en&x=" + "a" * 20_000
+    response = stack.curl(url, args=("--http1.1",))
+    assert response.status == 414
+    assert response.json()["status"] == "error"
+
+
 @pytest.mark.parametrize("path", ["/api/website-data/", "/en/"])
 def test_trace_is_refused_through_nginx(stack, path):
     assert stack.curl(path, args=("--request", "TRACE")).status == 405
