@@ -8,7 +8,7 @@ of every locale, whichever locale's row they dragged.
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 
-from .signals import reordered
+from .signals import reordered, reordering
 
 
 def move_translation_group(model, item, position):
@@ -32,6 +32,7 @@ def move_translation_group(model, item, position):
         groups.insert(target_index, item.translation_key)
         changed = _renumber(model, groups)
         if changed:
+            reordering.send(sender=model, translation_keys=changed)
             transaction.on_commit(lambda: reordered.send(sender=model, translation_keys=changed))
         return changed
 

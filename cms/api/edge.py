@@ -29,11 +29,14 @@ DATABASE_OUTAGES = OutageLog(logger, "The database")
 # What any endpoint of this project (or Wagtail's) may answer; anything else is a 405.
 KNOWN_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"})
 MAX_QUERY_LENGTH = 2048
-# Whole numbers in a query go to the database as integers: PostgreSQL's integer is 32-bit.
+# Whole numbers in an API v2 query go to the database as integers: PostgreSQL's are 32-bit.
 MAX_NUMBER = 2**31 - 1
 WHOLE_NUMBER = re.compile(r"-?\d+")
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FREE_TEXT = frozenset({"search", "html_path"})  # text, even when it is all digits
+# Where query values become database values (elsewhere an unknown `?_=1712345678901`, a
+# cache-buster, is simply ignored).
+DATABASE_QUERIED = "/api/v2/"
 ENUMS = {"search_operator": ("and", "or")}
 RETRY_AFTER_SECONDS = 5
 
@@ -61,7 +64,8 @@ def refusal(request: HttpRequest) -> HttpResponseBase | None:
             if name in ENUMS and value not in ENUMS[name]:
                 return error_response(400, f"{name} must be one of: {', '.join(ENUMS[name])}.")
             if (
-                name not in FREE_TEXT
+                request.path.startswith(DATABASE_QUERIED)
+                and name not in FREE_TEXT
                 and WHOLE_NUMBER.fullmatch(value)
                 and abs(int(value)) > MAX_NUMBER
             ):

@@ -69,13 +69,18 @@ def v2_paths() -> dict[str, Any]:
         "description": "Wagtail's v2 shape: meta and items (listing), or one item",
         "content": {"application/json": {"schema": {"type": "object"}}},
     }
+    # Wagtail's own endpoints: pages by the exact locale code, images and documents by none.
+    exact_locale = _query("locale", {"type": "string", "enum": supported_locales()}, "Locale.")
+    own = {"pages": [exact_locale, *listing_parameters[1:]], "images": listing_parameters[1:]}
+    own["documents"] = own["images"]
     paths: dict[str, Any] = {}
     for name in ENDPOINTS:
+        parameters = own.get(name, listing_parameters)
         paths[f"/api/v2/{name}/"] = {
             "get": {
                 "summary": f"Wagtail API v2: {name}",
                 "operationId": f"v2_{name.replace('-', '_')}_listing",
-                "parameters": copy.deepcopy(listing_parameters),
+                "parameters": copy.deepcopy(parameters),
                 "responses": {"200": ok, **errors},
             }
         }
@@ -90,7 +95,7 @@ def v2_paths() -> dict[str, Any]:
                         "required": True,
                         "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
                     },
-                    copy.deepcopy(listing_parameters[0]),
+                    *copy.deepcopy([p for p in parameters if p["name"] == "locale"]),
                 ],
                 "responses": {"200": ok, **errors},
             }

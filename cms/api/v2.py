@@ -135,7 +135,7 @@ class SectionAPIViewSet(PublicEndpoint, BaseAPIViewSet):
         value = self.request.GET.get(name)
         if value is None:
             return default
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise BadRequestError(f"{name} must be a positive integer")
         return int(value)
 

@@ -107,12 +107,19 @@ class PayloadCache:
         if not self._usable():
             yield Lock.NONE
             return
+        # Only taking the lock is Redis's business: an error of the build itself (a missing
+        # image file is an OSError too) must reach the caller as it is.
+        lock = self.store.lock(name)
         try:
-            with self.store.lock(name) as acquired:
-                yield Lock.HELD if acquired else Lock.BUSY
+            acquired = lock.__enter__()
         except _cache_errors() as error:
             self._outage(error)
             yield Lock.NONE
+            return
+        try:
+            yield Lock.HELD if acquired else Lock.BUSY
+        finally:
+            lock.__exit__(None, None, None)  # releasing tolerates a Redis gone meanwhile
 
     def keep(self, key: str, entry: Entry) -> None:
         """Store a copy without a TTL (see cms.delivery.last_known_good)."""

@@ -94,7 +94,9 @@ def build_preview(
     return assemble(locale_code, build_fragments(locale_code, sections, draft), preview_info)
 
 
-def get_website_data(locale_code: str, sections: Sequence[Section] | None = None) -> Payload:
+def get_website_data(
+    locale_code: str, sections: Sequence[Section] | None = None, stale_while_busy: bool = True
+) -> Payload:
     """The payload for one locale: all sections (cached whole) or some (assembled from their
     cached fragments). Builds what is missing from the database, once however many ask."""
     sections = list(sections or SECTIONS)
@@ -109,7 +111,11 @@ def get_website_data(locale_code: str, sections: Sequence[Section] | None = None
             hit = _from_cache(locale_code, sections)
             if hit is not None:
                 return Payload(hit, "HIT")
-        elif lock is Lock.BUSY and (stale := _last_known_good(locale_code, sections)):
+        elif (
+            lock is Lock.BUSY
+            and stale_while_busy
+            and (stale := _last_known_good(locale_code, sections))
+        ):
             # Another worker's build is slow: a second one would only slow the database more.
             return Payload(stale, "STALE")
         try:
@@ -164,7 +170,7 @@ def _last_known_good(locale_code: str, sections: Sequence[Section]) -> Entry | N
 def get_section(locale_code: str, section: Section) -> Any:
     """One section of one locale's payload, as data (for the API v2 endpoints), fresh or not
     at all: Unavailable rather than a stale copy."""
-    payload = get_website_data(locale_code, [section])
+    payload = get_website_data(locale_code, [section], stale_while_busy=False)
     if payload.stale:
         raise Unavailable("Only a stale copy is available.")
     return json.loads(payload.entry.body)[section.field]

@@ -24,7 +24,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from sitecontent.signals import reordered
+from sitecontent.signals import reordered, reordering
 
 from .cache import payload_cache
 from .keys import keys_for
@@ -100,8 +100,12 @@ def site_content_changed(sender: type[Model], instance: Any, **kwargs: Any) -> N
 
 def site_content_reordered(sender: type[Model], translation_keys: Any, **kwargs: Any) -> None:
     # Reordering moves every locale's rows at once. It sends after commit already.
-    ContentGeneration.advance()
     payload_cache.purge(keys_for(supported_locales(), showing(sender)))
+
+
+def site_content_reordering(sender: type[Model], translation_keys: Any, **kwargs: Any) -> None:
+    # Inside the reordering's transaction: no copy in memory outlives the old order.
+    ContentGeneration.advance()
 
 
 # Pages
@@ -169,6 +173,7 @@ def register_signal_handlers() -> None:
             post_save.connect(site_content_saved, sender=model)
             post_delete.connect(site_content_changed, sender=model)
             reordered.connect(site_content_reordered, sender=model)
+            reordering.connect(site_content_reordering, sender=model)
         for settings_model in section.settings:
             post_save.connect(settings_saved, sender=settings_model)
     page_published.connect(page_changed)

@@ -138,8 +138,8 @@ if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CMS_DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # A database that accepts connections but never answers (frozen) costs seconds, not a
-    # worker's whole timeout.
+    # Opening a connection to a database that never answers costs seconds, not a worker's
+    # whole timeout. (A query on a connection already open has no such bound: see the README.)
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
         "CMS_DB_CONNECT_TIMEOUT", default=3
     )

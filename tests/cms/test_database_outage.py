@@ -106,3 +106,27 @@ def test_a_reader_that_waited_in_vain_for_a_slow_build_serves_stale_not_a_second
         thread.join(5)
     assert response["X-Cache"] == "STALE"
     assert builds == []
+
+
+def test_api_v2_builds_rather_than_503_while_another_build_is_slow(client, site, monkeypatch):
+    from cms.delivery import stores
+
+    client.get("/api/website-data/?locale=en")
+    payload_cache.purge(keys_for(["en"]))
+    monkeypatch.setattr(stores, "LOCK_WAIT", 0.2)
+    holding, release = threading.Event(), threading.Event()
+
+    def slow_builder():
+        with payload_cache.store.lock(cache_key("en", "build")):
+            holding.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=slow_builder)
+    thread.start()
+    holding.wait(5)
+    try:
+        response = client.get("/api/v2/heroes/?locale=en")
+    finally:
+        release.set()
+        thread.join(5)
+    assert response.status_code == 200

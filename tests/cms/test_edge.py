@@ -32,9 +32,15 @@ def assert_error(response, status):
 @pytest.mark.parametrize("path", ENDPOINTS)
 @pytest.mark.parametrize(
     "query",
-    ["locale=a%00r", "search=x%00y", "html_path=/%00", "offset=100000000000000000000", "q=%01"],
+    ["locale=a%00r", "search=x%00y", "html_path=/%00", "q=%01"],
 )
-def test_control_characters_and_huge_numbers_are_400s(client, site, path, query):
+def test_control_characters_are_400s(client, site, path, query):
+    assert_error(client.get(f"{path}?{query}"), 400)
+
+
+@pytest.mark.parametrize("path", [path for path in ENDPOINTS if path.startswith("/api/v2/")])
+@pytest.mark.parametrize("query", ["offset=100000000000000000000", "limit=-99999999999"])
+def test_numbers_too_large_for_the_database_are_400s(client, site, path, query):
     assert_error(client.get(f"{path}?{query}"), 400)
 
 
@@ -133,3 +139,25 @@ def test_a_database_outage_outside_any_view_is_a_503_too(client, site, editor, m
     client.raise_request_exception = False
     response = client.post("/api/update-redis/")  # a write: the locale rule looks it up
     assert_error(response, 503)
+
+
+def test_a_cache_buster_is_ignored_however_large(client, site):
+    assert client.get("/api/website-data/?locale=en&_=1712345678901").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["limit=%C2%B2", "offset=%D9%A3"])  # ², Arabic-Indic 3
+def test_digits_that_are_not_ascii_are_a_400(client, site, query):
+    assert_error(client.get(f"/api/v2/heroes/?{query}"), 400)
+
+
+def test_an_error_of_the_build_itself_is_not_taken_for_a_redis_outage(client, site, monkeypatch):
+    from cms.delivery import payload
+    from cms.delivery.cache import payload_cache
+
+    def missing_file(*args, **kwargs):
+        raise FileNotFoundError("media/original_images/gone.jpg")
+
+    monkeypatch.setattr(payload, "build_fragments", missing_file)
+    client.raise_request_exception = False
+    assert_error(client.get("/api/website-data/?locale=en"), 500)
+    assert payload_cache.healthy  # Redis was fine all along
