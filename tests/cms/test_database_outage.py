@@ -76,19 +76,15 @@ def test_api_v2_answers_503_rather_than_a_stale_copy(client, site, database_down
     assert response.json()["status"] == "error"
 
 
-def test_a_reader_that_waited_in_vain_for_a_slow_build_serves_stale_not_a_second_build(
-    client, site, monkeypatch
-):
+def get_while_another_build_is_slow(client, path, monkeypatch, then=lambda: None):
+    """GET `path` while another worker holds the build lock of `en` past the readers' wait
+    (`then` runs once the payload was built once and purged)."""
     from cms.delivery import stores
 
     client.get("/api/website-data/?locale=en")
     payload_cache.purge(keys_for(["en"]))
+    then()
     monkeypatch.setattr(stores, "LOCK_WAIT", 0.2)
-    builds = []
-    real_build = payload.build_fragments
-    monkeypatch.setattr(
-        payload, "build_fragments", lambda *a, **k: builds.append(a) or real_build(*a, **k)
-    )
     holding, release = threading.Event(), threading.Event()
 
     def slow_builder():  # another worker, in the middle of a long build
@@ -100,33 +96,30 @@ def test_a_reader_that_waited_in_vain_for_a_slow_build_serves_stale_not_a_second
     thread.start()
     holding.wait(5)
     try:
-        response = client.get("/api/website-data/?locale=en")
+        return client.get(path)
     finally:
         release.set()
         thread.join(5)
+
+
+def test_a_reader_that_waited_in_vain_for_a_slow_build_serves_stale_not_a_second_build(
+    client, site, monkeypatch
+):
+    builds = []
+    real_build = payload.build_fragments
+
+    def count_builds():
+        monkeypatch.setattr(
+            payload, "build_fragments", lambda *a, **k: builds.append(a) or real_build(*a, **k)
+        )
+
+    response = get_while_another_build_is_slow(
+        client, "/api/website-data/?locale=en", monkeypatch, then=count_builds
+    )
     assert response["X-Cache"] == "STALE"
     assert builds == []
 
 
 def test_api_v2_builds_rather_than_503_while_another_build_is_slow(client, site, monkeypatch):
-    from cms.delivery import stores
-
-    client.get("/api/website-data/?locale=en")
-    payload_cache.purge(keys_for(["en"]))
-    monkeypatch.setattr(stores, "LOCK_WAIT", 0.2)
-    holding, release = threading.Event(), threading.Event()
-
-    def slow_builder():
-        with payload_cache.store.lock(cache_key("en", "build")):
-            holding.set()
-            release.wait(5)
-
-    thread = threading.Thread(target=slow_builder)
-    thread.start()
-    holding.wait(5)
-    try:
-        response = client.get("/api/v2/heroes/?locale=en")
-    finally:
-        release.set()
-        thread.join(5)
+    response = get_while_another_build_is_slow(client, "/api/v2/heroes/?locale=en", monkeypatch)
     assert response.status_code == 200
