@@ -10,6 +10,7 @@ Anonymous and read-only: no session or authentication lookups, only live content
 error in the same JSON envelope as the rest of /api/ (with Wagtail's "message" kept).
 """
 
+import time
 from typing import Any
 
 from django.db.models import QuerySet
@@ -24,9 +25,10 @@ from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
-from cms.delivery.keys import patch_public_cache_headers
+from cms.delivery.keys import cache_tags, patch_public_cache_headers
 from cms.delivery.locales import supported_locales
 from cms.delivery.payload import get_section
+from cms.delivery.propagation import mark_unshareable, too_late_to_share
 from cms.delivery.sections import SECTIONS, Section
 
 from .envelope import error_envelope
@@ -73,6 +75,10 @@ class SectionAPIViewSet(PublicEndpoint, BaseAPIViewSet):
     def get_queryset(self) -> Any:  # the section model's QuerySet (self.model is Wagtail's)
         return self.model.objects.filter(live=True).order_by("pk")
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        self._started = time.monotonic()
+        super().initial(request, *args, **kwargs)
+
     def listing_view(self, request: Request) -> Response:
         self._check_parameters(self.listing_parameters)
         locale = parse_locale(request.GET.get("locale"))
@@ -88,7 +94,8 @@ class SectionAPIViewSet(PublicEndpoint, BaseAPIViewSet):
                     "meta": {"total_count": len(items)},
                     "items": [self._with_meta(item, locale) for item in page],
                 }
-            )
+            ),
+            locale,
         )
 
     def detail_view(self, request: Request, pk: int) -> Response:
@@ -105,7 +112,7 @@ class SectionAPIViewSet(PublicEndpoint, BaseAPIViewSet):
         item = _find(self._items(locale), pk) if locale else None
         if item is None:
             raise Http404(f"No live {self.model._meta.verbose_name} with id {pk}.")
-        return self._public(Response(self._with_meta(item, locale)))
+        return self._public(Response(self._with_meta(item, locale)), locale)
 
     def _items(self, locale: str) -> list[dict[str, Any]]:
         data = get_section(locale, self.section)
@@ -139,8 +146,11 @@ class SectionAPIViewSet(PublicEndpoint, BaseAPIViewSet):
             raise BadRequestError(f"{name} must be a positive integer")
         return int(value)
 
-    def _public(self, response: Response) -> Response:
-        patch_public_cache_headers(response)
+    def _public(self, response: Response, locale: str) -> Response:
+        """Cached like website-data, and purged with it: under the section's tags."""
+        patch_public_cache_headers(response, tags=cache_tags(locale, [self.section]))
+        if too_late_to_share(self._started):
+            mark_unshareable(response)
         return response
 
 

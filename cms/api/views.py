@@ -2,14 +2,17 @@
 OpenAPI document. Each is a thin view: cms.api.endpoint does methods, auth and errors,
 cms.api.inputs validates, cms.delivery and cms.editorial do the work."""
 
+import time
+
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 from django.utils.translation import get_language_info
 
 from cms.delivery.build import dumps
-from cms.delivery.keys import patch_public_cache_headers
+from cms.delivery.keys import cache_tags, patch_public_cache_headers
 from cms.delivery.locales import default_locale
 from cms.delivery.payload import get_website_data, refresh
+from cms.delivery.propagation import mark_unshareable, too_late_to_share
 from cms.delivery.sections import Section
 from cms.editorial.preview import DraftGone, PreviewTokenError, preview_payload
 from cms.editorial.translation_status import status_for
@@ -33,6 +36,7 @@ def payload_message(locale_code: str) -> str:
 @api_endpoint("GET", public_cache=True)
 def website_data(request: HttpRequest) -> HttpResponse:
     """Everything a page render needs for one locale, in one response, from the cache."""
+    started = time.monotonic()
     locale = parse_locale(request.GET.get("locale"))
     sections = parse_sections(comma_list(request.GET.get("sections")))
 
@@ -59,7 +63,9 @@ def website_data(request: HttpRequest) -> HttpResponse:
         response["Warning"] = '110 - "Response is Stale"'
         response["Cache-Control"] = "no-cache"
         return response
-    patch_public_cache_headers(response, payload.entry.expires_at)
+    patch_public_cache_headers(response, payload.entry.expires_at, cache_tags(locale, sections))
+    if too_late_to_share(started):
+        mark_unshareable(response)
     return response
 
 

@@ -2,6 +2,11 @@
 
 Each locale has one key per section and one for its whole payload; a change to a section
 forgets both (`keys_for`), since the whole payload contains the section.
+
+Shared caches (nginx, Varnish, a CDN) file each response under cache tags naming its locale and
+sections (`cache_tags`), and keep it for `s-maxage`: long, because every publish purges them
+(cms.delivery.propagation). Browsers, which nobody can purge, revalidate every time with the
+ETag (`max-age`, 0 by default), which costs them a 304.
 """
 
 import math
@@ -46,17 +51,44 @@ def keys_for(locale_codes: Iterable[str], sections: Iterable[Section] = SECTIONS
 def seconds_until(expires_at: float | None, ttl: int) -> int:
     """`ttl`, cut short so a value never outlives the moment its content changes by itself
     (an announcement that starts or ends)."""
-    if expires_at is None:
+    if expires_at is None or ttl <= 0:
         return ttl
     return max(1, min(ttl, math.ceil(expires_at - time.time())))
 
 
+TAG_PREFIX = "cms"
+
+
+def cache_tags(locale_code: str, sections: Iterable[Section]) -> list[str]:
+    """The tags of a response showing these sections of one locale, e.g. `cms cms-ar
+    cms-ar-heroes`: a purge of `cms-ar-heroes` reaches every response that shows them."""
+    return [
+        TAG_PREFIX,
+        f"{TAG_PREFIX}-{locale_code}",
+        *(f"{TAG_PREFIX}-{locale_code}-{section.field}" for section in sections),
+    ]
+
+
+def purge_tags(pairs: Iterable[tuple[str, Section]]) -> list[str]:
+    """The tags to purge when these (locale, section) pairs change."""
+    return sorted({f"{TAG_PREFIX}-{code}-{section.field}" for code, section in pairs})
+
+
 def patch_public_cache_headers(
-    response: HttpResponseBase, expires_at: float | None = None
+    response: HttpResponseBase,
+    expires_at: float | None = None,
+    tags: Iterable[str] = (),
 ) -> None:
+    """Cache-Control for content every publish purges from shared caches, and its tags in the
+    two spellings CDNs read: `Cache-Tag` (Cloudflare, comma-separated) and `Surrogate-Key`
+    (Fastly, Varnish xkey; space-separated)."""
     patch_cache_control(
         response,
         public=True,
         max_age=seconds_until(expires_at, settings.CMS_API_MAX_AGE),
-        stale_while_revalidate=settings.CMS_API_STALE_WHILE_REVALIDATE,
+        s_maxage=seconds_until(expires_at, settings.CMS_SHARED_MAX_AGE),
     )
+    tags = list(tags)
+    if tags:
+        response["Cache-Tag"] = ",".join(tags)
+        response["Surrogate-Key"] = " ".join(tags)

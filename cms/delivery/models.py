@@ -40,3 +40,22 @@ class ContentGeneration(models.Model):
     def advance(cls) -> None:
         if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
             cls.objects.get_or_create(pk=1, defaults={"value": 1})
+
+
+class PendingEdgePurge(models.Model):
+    """What a purge could not reach in a shared cache in front of the API (an nginx instance,
+    Varnish, a CDN): retried every few seconds by every app process until it gets through.
+    Meanwhile the response's s-maxage (CMS_SHARED_MAX_AGE) bounds how stale it can be."""
+
+    cache = models.CharField(max_length=300)  # the cache's name (cms.delivery.edge)
+    item = models.CharField(max_length=500)  # a cache key, tag or URL, as the cache purges it
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=1)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        app_label = "cms"
+        verbose_name = _("pending edge purge")
+
+    def __str__(self) -> str:
+        return f"{self.item} on {self.cache}"

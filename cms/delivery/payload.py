@@ -17,7 +17,7 @@ from typing import Any
 from django.db import InterfaceError, OperationalError
 from django.db.models import Model
 
-from . import last_known_good
+from . import last_known_good, propagation
 from .build import build_fragments, dumps
 from .cache import Lock
 from .cache import payload_cache as cache
@@ -248,6 +248,8 @@ def refresh(locale_codes: Sequence[str], sections: Collection[Section]) -> list[
     cache.write_many([write for _, writes in prepared for write in writes])
     for code, (entry, _) in zip(locale_codes, prepared, strict=True):
         last_known_good.keep(code, entry)
+    # What the shared caches in front of the API hold may be older than what was just built.
+    propagation.to_edges({(code, section) for code in locale_codes for section in sections})
     ordered = [section for section in SECTIONS if section in sections]
     return [
         {

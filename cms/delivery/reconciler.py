@@ -1,4 +1,5 @@
-"""Purges that could not reach Redis are kept in the database (PendingPurge). Every app
+"""Purges that could not reach Redis are kept in the database (PendingPurge), and so are
+those that could not reach a shared cache in front of the API (PendingEdgePurge). Every app
 process looks for them every few seconds and applies them once Redis answers, so a publish
 made during an outage reaches every process shortly after Redis is back, including processes
 that never noticed the outage and would otherwise go on trusting what Redis held."""
@@ -8,6 +9,7 @@ import threading
 
 from django.db import close_old_connections, connections
 
+from . import edge
 from .cache import payload_cache
 
 logger = logging.getLogger(__name__)
@@ -17,12 +19,12 @@ _stopping = threading.Event()
 
 
 def apply_kept_purges() -> bool:
-    """One round: True when there was nothing to do or everything kept was applied."""
+    """One round: True when there was nothing to do or everything kept was applied, in Redis
+    and in the shared caches in front of the API (cms.delivery.edge)."""
     from .models import PendingPurge
 
-    if not PendingPurge.objects.exists():
-        return True
-    return payload_cache.reconcile()
+    redis_done = not PendingPurge.objects.exists() or payload_cache.reconcile()
+    return edge.retry_kept() and redis_done
 
 
 def _run(interval: float) -> None:

@@ -6,6 +6,8 @@ its items link to, its images, its settings. Every handler works out the affecte
 commits (transaction.on_commit), so a reader can never re-cache the row as it was before the
 commit.
 
+What is purged, and in which order, is cms.delivery.propagation's business.
+
 Snippet changes are caught at the row (pre_save / post_save / post_delete) rather than through
 Wagtail's published / unpublished signals, because not every change to live content sends
 those: wagtail-localize syncing a live translation as a draft saves it with live=False, and
@@ -14,10 +16,8 @@ Wagtail's page signals; images and settings their post_save / post_delete.
 """
 
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.images import get_image_model
@@ -26,8 +26,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from sitecontent.signals import reordered, reordering
 
-from .cache import payload_cache
-from .keys import keys_for
+from . import propagation
 from .locales import default_locale, supported_locales
 from .models import ContentGeneration
 from .sections import SECTIONS, Section, showing, with_settings
@@ -61,12 +60,8 @@ def showing_locales_of_all(model: type[Model], items: Iterable[tuple[Any, str]])
 
 
 def purge_after_commit(sections: Iterable[Section], locale_codes: Iterable[str]) -> None:
-    """Forget these sections once the change commits; and, within the change's transaction,
-    move the content generation on, so no process serves a copy from memory that predates it."""
-    keys = keys_for(set(locale_codes), list(sections))
-    if keys:
-        ContentGeneration.advance()
-        transaction.on_commit(partial(payload_cache.purge, keys))
+    """Forget these sections, in every cache, once the change commits."""
+    propagation.after_commit(list(sections), set(locale_codes))
 
 
 # Site-content snippets
@@ -100,7 +95,7 @@ def site_content_changed(sender: type[Model], instance: Any, **kwargs: Any) -> N
 
 def site_content_reordered(sender: type[Model], translation_keys: Any, **kwargs: Any) -> None:
     # Reordering moves every locale's rows at once. It sends after commit already.
-    payload_cache.purge(keys_for(supported_locales(), showing(sender)))
+    propagation.propagate({(code, s) for code in supported_locales() for s in showing(sender)})
 
 
 def site_content_reordering(sender: type[Model], translation_keys: Any, **kwargs: Any) -> None:

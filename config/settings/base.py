@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "cms.middleware.TrustedProxyMiddleware",
     # So every log line and response of the request carries its id.
     "django_guid.middleware.guid_middleware",
+    # Around everything that can change content: purges nginx and CDNs once per request.
+    "cms.delivery.propagation.EdgePurgeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything that can answer, so CORS headers are on every /api/ response.
     "corsheaders.middleware.CorsMiddleware",
@@ -239,9 +241,46 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("CMS_IMAGE_MAX_PIXELS", default=40_000_
 CMS_CACHE_KEY_PREFIX = env.str("CMS_CACHE_KEY_PREFIX", default="cms")
 # e.g. CMS_CACHE_TTLS="website_data=600,heroes=120" (seconds, per key name).
 CMS_CACHE_TTLS = env.dict("CMS_CACHE_TTLS", cast={"value": int}, default={})
-# How long browsers and CDNs may reuse /api/website-data/ (Cache-Control max-age).
-CMS_API_MAX_AGE = env.int("CMS_API_MAX_AGE", default=60)
-CMS_API_STALE_WHILE_REVALIDATE = env.int("CMS_API_STALE_WHILE_REVALIDATE", default=30)
+# How long browsers may reuse a public API answer without revalidating it (Cache-Control
+# max-age): nobody can purge a browser, so by default they ask every time (a 304 with the ETag).
+CMS_API_MAX_AGE = env.int("CMS_API_MAX_AGE", default=0)
+# How long shared caches (nginx, Varnish, CDNs) keep it (s-maxage). Every publish purges them
+# (cms/delivery/propagation.py); this only bounds a purge that could not reach one.
+CMS_SHARED_MAX_AGE = env.int("CMS_SHARED_MAX_AGE", default=300)
+# The shared caches in front of the API, purged by every publish (cms/delivery/edge.py; the
+# README's "Caching layers"): each nginx instance's purge listener, a tag-purging cache (Varnish
+# with xkey, Fastly), and Wagtail's frontend-cache backends (Cloudflare, CloudFront) by URL.
+CMS_EDGE_CACHES: list[dict[str, Any]] = [
+    {"BACKEND": "cms.delivery.edge.NginxCache", "URL": url}
+    for url in env.list("CMS_NGINX_PURGE_URLS", default=[])
+]
+if _surrogate_url := env.str("CMS_SURROGATE_PURGE_URL", default=""):
+    _auth_name, _, _auth_value = env.str("CMS_SURROGATE_PURGE_AUTH", default="").partition(":")
+    CMS_EDGE_CACHES.append(
+        {
+            "BACKEND": "cms.delivery.edge.SurrogateKeyCache",
+            "URL": _surrogate_url,
+            "METHOD": env.str("CMS_SURROGATE_PURGE_METHOD", default="PURGE"),
+            "HEADERS": {_auth_name.strip(): _auth_value.strip()} if _auth_value else {},
+        }
+    )
+WAGTAILFRONTENDCACHE: dict[str, dict[str, Any]] = {}
+if _zone := env.str("CMS_CLOUDFLARE_ZONE_ID", default=""):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": _zone,
+        "BEARER_TOKEN": env.str("CMS_CLOUDFLARE_API_TOKEN", default=""),
+    }
+if _distribution := env.str("CMS_CLOUDFRONT_DISTRIBUTION_ID", default=""):
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": _distribution,
+    }
+if WAGTAILFRONTENDCACHE:
+    CMS_EDGE_CACHES.append({"BACKEND": "cms.delivery.edge.FrontendCache"})
+# Shared caches are purged this long after Redis, so a reader caught in between cannot leave
+# them an old copy (cms/delivery/propagation.py).
+CMS_EDGE_SETTLE_MS = env.int("CMS_EDGE_SETTLE_MS", default=100)
 # How often each app process applies purges that an outage kept in the database (gunicorn).
 CMS_PURGE_RECONCILE_SECONDS = env.float("CMS_PURGE_RECONCILE_SECONDS", default=2.0)
 # The bearer token of POST /api/update-redis/; empty refuses every call.

@@ -1,0 +1,227 @@
+"""The shared caches in front of the API, and how each is purged.
+
+Each cache named in settings.CMS_EDGE_CACHES says what a change to some sections of some
+locales means to it (`items`: cache keys, tags or URLs) and purges them. A purge that fails is
+kept in the database (PendingEdgePurge) and retried by every app process (`retry_kept`), so
+a cache that was unreachable during a publish catches up as soon as it answers again.
+
+- NginxCache: the production nginx's proxy_cache (compose/prod/nginx/cms.conf.template), one
+  per instance, purged key by key through its purge listener (Debian's ngx_cache_purge).
+- SurrogateKeyCache: anything that purges by tag from a request header: Varnish with the xkey
+  module, Fastly.
+- FrontendCache: Wagtail's frontend_cache backends (Cloudflare, CloudFront, …), by URL.
+"""
+
+import logging
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import urllib3
+from django.conf import settings
+from django.db import DatabaseError
+from django.db.models import F
+from django.utils.module_loading import import_string
+
+from .keys import purge_tags
+from .locales import default_locale
+from .sections import Section
+
+Pairs = set[tuple[str, Section]]  # (locale code, section) pairs that changed
+
+logger = logging.getLogger(__name__)
+
+# Purges go to addresses from the settings, never from content; they follow no redirect and
+# give up quickly, since a publish waits for them.
+_http = urllib3.PoolManager(
+    num_pools=16, maxsize=4, retries=False, timeout=urllib3.Timeout(connect=1.0, read=2.0)
+)
+
+
+class PurgeFailed(Exception):
+    pass
+
+
+class EdgeCache:
+    name = "edge cache"
+
+    def items(self, pairs: Pairs) -> list[str]:
+        """What to purge when these (locale, section) pairs change."""
+        raise NotImplementedError
+
+    def purge(self, items: Sequence[str]) -> None:
+        """Forget `items`, or raise PurgeFailed."""
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _request(method: str, url: str, headers: dict[str, str] | None = None) -> int:
+    try:
+        response = _http.request(method, url, headers=headers, redirect=False)
+    except urllib3.exceptions.HTTPError as error:
+        raise PurgeFailed(f"{method} {url}: {error}") from error
+    return int(response.status)
+
+
+class NginxCache(EdgeCache):
+    """One nginx instance. It caches the whole payload of each locale under one key (requests
+    with other parameters pass through uncached), so a change to a locale purges its key, and
+    the default locale's key for requests without ?locale= too."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/")
+        self.name = f"nginx {self.url}"
+
+    def items(self, pairs: Pairs) -> list[str]:
+        codes = sorted({code for code, _ in pairs})
+        keys = [f"website-data:{code}" for code in codes]
+        if default_locale() in codes:
+            keys.append("website-data:default")
+        return keys
+
+    def purge(self, items: Sequence[str]) -> None:
+        for key in items:
+            status = _request("PURGE", f"{self.url}/purge/{quote(key)}")
+            if status not in (200, 404):  # 404: it held no copy, which is as good
+                raise PurgeFailed(f"{self.name} answered {status} to a purge of {key}")
+
+
+class SurrogateKeyCache(EdgeCache):
+    """Purges by tag with one request naming the tags in a header (space-separated): Varnish
+    with xkey (`PURGE` to Varnish itself), Fastly (`POST …/service/<id>/purge` with the
+    `Fastly-Key` in `headers`)."""
+
+    def __init__(
+        self,
+        url: str,
+        method: str = "PURGE",
+        header: str = "Surrogate-Key",
+        headers: dict[str, str] | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.url, self.method, self.header = url, method, header
+        self.headers = headers or {}
+        self.name = name or f"surrogate keys {url}"
+
+    def items(self, pairs: Pairs) -> list[str]:
+        return purge_tags(pairs)
+
+    def purge(self, items: Sequence[str]) -> None:
+        headers = {**self.headers, self.header: " ".join(items)}
+        status = _request(self.method, self.url, headers)
+        if not 200 <= status < 300:
+            raise PurgeFailed(f"{self.name} answered {status}")
+
+
+class FrontendCache(EdgeCache):
+    """Wagtail's frontend_cache backends (WAGTAILFRONTENDCACHE), given the public URLs of the
+    payload: Cloudflare purges them, CloudFront invalidates their paths. Those backends log
+    their own failures rather than raise, so these purges are not retried."""
+
+    name = "wagtail frontend cache"
+
+    def __init__(self, base_url: str | None = None) -> None:
+        self.base_url = (base_url or settings.WAGTAILAPI_BASE_URL).rstrip("/")
+
+    def items(self, pairs: Pairs) -> list[str]:
+        endpoint = f"{self.base_url}/api/website-data/"
+        codes = sorted({code for code, _ in pairs})
+        urls = [f"{endpoint}?locale={code}" for code in codes]
+        if default_locale() in codes:
+            urls.append(endpoint)
+        return urls
+
+    def purge(self, items: Sequence[str]) -> None:
+        from wagtail.contrib.frontend_cache.utils import get_backends
+
+        for backend in get_backends().values():
+            backend.purge_batch(list(items))
+
+
+def configured() -> list[EdgeCache]:
+    """The caches of settings.CMS_EDGE_CACHES: [{"BACKEND": dotted path, **its arguments}]."""
+    caches = []
+    for spec in settings.CMS_EDGE_CACHES:
+        options = {name.lower(): value for name, value in spec.items() if name != "BACKEND"}
+        caches.append(import_string(spec["BACKEND"])(**options))
+    return caches
+
+
+@dataclass(frozen=True)
+class Outcome:
+    cache: str
+    items: tuple[str, ...]
+    error: str | None  # None: purged
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def purge(pairs: Pairs) -> list[Outcome]:
+    """Purge every configured cache at once (a slow one delays the others by nothing); keep
+    what failed for `retry_kept`."""
+    caches = configured()
+    if not caches:
+        return []
+    with ThreadPoolExecutor(max_workers=len(caches)) as pool:
+        outcomes = list(pool.map(lambda cache: _purge_one(cache, pairs), caches))
+    for outcome in outcomes:
+        if not outcome.ok:
+            logger.warning("Edge purge failed, kept to retry: %s", outcome.error)
+            _keep(outcome)
+    return outcomes
+
+
+def _purge_one(cache: EdgeCache, pairs: Pairs) -> Outcome:
+    items = tuple(cache.items(pairs))
+    try:
+        cache.purge(items)
+    except Exception as error:  # whatever went wrong, the publish stands: retry later
+        return Outcome(cache.name, items, str(error) or type(error).__name__)
+    return Outcome(cache.name, items, None)
+
+
+def _keep(outcome: Outcome) -> None:
+    from .models import PendingEdgePurge
+
+    try:
+        PendingEdgePurge.objects.bulk_create(
+            PendingEdgePurge(cache=outcome.cache, item=item, last_error=outcome.error or "")
+            for item in outcome.items
+        )
+    except DatabaseError:
+        logger.exception("Could not keep the edge purge to retry: %s", outcome.items)
+
+
+def retry_kept() -> bool:
+    """Retry the kept purges of each configured cache: True when none is left."""
+    from .models import PendingEdgePurge
+
+    pending: dict[str, list[tuple[int, str]]] = {}
+    for pk, name, item in PendingEdgePurge.objects.values_list("pk", "cache", "item"):
+        pending.setdefault(name, []).append((pk, item))
+    if not pending:
+        return True
+    by_name = {cache.name: cache for cache in configured()}
+    done = True
+    for name, rows in pending.items():
+        pks = [pk for pk, _ in rows]
+        cache = by_name.get(name)
+        if cache is None:  # no longer configured: nothing to purge any more
+            PendingEdgePurge.objects.filter(pk__in=pks).delete()
+            continue
+        try:
+            cache.purge(sorted({item for _, item in rows}))
+        except Exception as error:
+            done = False
+            PendingEdgePurge.objects.filter(pk__in=pks).update(
+                attempts=F("attempts") + 1, last_error=str(error)
+            )
+            continue
+        PendingEdgePurge.objects.filter(pk__in=pks).delete()
+        logger.warning("Applied %d kept purge(s) to %s", len(rows), name)
+    return done
