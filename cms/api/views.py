@@ -36,7 +36,6 @@ def payload_message(locale_code: str) -> str:
 @api_endpoint("GET", public_cache=True)
 def website_data(request: HttpRequest) -> HttpResponse:
     """Everything a page render needs for one locale, in one response, from the cache."""
-    started = time.monotonic()
     locale = parse_locale(request.GET.get("locale"))
     sections = parse_sections(comma_list(request.GET.get("sections")))
 
@@ -46,6 +45,7 @@ def website_data(request: HttpRequest) -> HttpResponse:
         return website_data_preview(token, locale if "locale" in request.GET else None, sections)
 
     payload = get_website_data(locale, sections)
+    had_at = time.monotonic()
     etag = f'"{payload.entry.version}"'
     response: HttpResponse
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
@@ -64,7 +64,7 @@ def website_data(request: HttpRequest) -> HttpResponse:
         response["Cache-Control"] = "no-cache"
         return response
     patch_public_cache_headers(response, payload.entry.expires_at, cache_tags(locale, sections))
-    if too_late_to_share(started):
+    if not payload.current or too_late_to_share(had_at):
         mark_unshareable(response)
     return response
 

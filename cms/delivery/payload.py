@@ -38,6 +38,9 @@ class Payload:
     # Where it came from: HIT (Redis), MISS (built now), LOCAL (this process's copy, while
     # Redis cannot be trusted), STALE (the last known good, nothing fresher could be had).
     source: str
+    # Whether it was current when it was had: a build that a purge overtook (its writes to
+    # Redis were refused) may show what the purge removed, so no shared cache may keep it.
+    current: bool = True
 
     @property
     def stale(self) -> bool:
@@ -119,7 +122,8 @@ def get_website_data(
             # Another worker's build is slow: a second one would only slow the database more.
             return Payload(stale, "STALE")
         try:
-            return Payload(_build(locale_code, sections), "MISS")
+            entry, stored = _build(locale_code, sections)
+            return Payload(entry, "MISS", current=stored)
         except (OperationalError, InterfaceError) as error:
             stale = _last_known_good(locale_code, sections)
             if stale is None:
@@ -196,12 +200,13 @@ def _from_cache(locale_code: str, sections: Sequence[Section]) -> Entry | None:
     return None
 
 
-def _build(locale_code: str, sections: Sequence[Section]) -> Entry:
+def _build(locale_code: str, sections: Sequence[Section]) -> tuple[Entry, bool]:
+    """The entry, and whether Redis took every write (no purge overtook the build)."""
     entry, writes = _prepare(locale_code, sections)
-    cache.write_many(writes)
+    written = cache.write_many(writes)
     if _is_whole(sections):
         last_known_good.keep(locale_code, entry)
-    return entry
+    return entry, bool(written) and all(written)
 
 
 def _prepare(

@@ -11,9 +11,10 @@ propagated when it commits.
 Why the settling time: a reader that read Redis just before the purge can still be on its way
 to nginx when nginx is purged, and nginx would then keep the old payload after the purge. So
 the shared caches are purged CMS_EDGE_SETTLE_MS after Redis, and a response that spent more
-than half of that between starting to read and leaving Django tells shared caches not to keep
-it (`too_late_to_share`): whatever was read before the Redis purge is either stored before the
-edge purge, and purged, or not stored at all.
+than half of that between reading its payload and leaving Django tells shared caches not to
+keep it (`too_late_to_share`); so does one built from the database while a purge overtook it
+(Payload.current). Whatever was read before the Redis purge is either stored before the edge
+purge, and purged with it, or not stored at all.
 """
 
 import threading

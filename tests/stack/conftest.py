@@ -68,8 +68,8 @@ class Stack:
     https_port: int
     workdir: Path
 
-    def curl(self, path, scheme="https", host=SERVER_NAME, args=(), headers=None):
-        port = self.https_port if scheme == "https" else self.http_port
+    def curl(self, path, scheme="https", host=SERVER_NAME, args=(), headers=None, port=None):
+        port = port or (self.https_port if scheme == "https" else self.http_port)
         url = f"{scheme}://{host}:{port}{path}"
         command = [
             "curl",
@@ -115,46 +115,171 @@ def create_database(name):
     return _database_url(name)
 
 
+VARNISH_VCL = """vcl 4.1;
+# A CDN on loopback: Varnish with the xkey module, purged by tag (Surrogate-Key) from the app
+# servers, as Fastly would be. It stands where TLS would already have been ended.
+import xkey;
+
+backend app {{ .host = "127.0.0.1"; .port = "{app_port}"; }}
+acl purgers {{ "127.0.0.1"; }}
+
+sub vcl_recv {{
+    if (req.method == "PURGE") {{
+        if (client.ip !~ purgers) {{ return (synth(403, "Forbidden")); }}
+        set req.http.n-gone = xkey.purge(req.http.Surrogate-Key);
+        return (synth(200, "Purged " + req.http.n-gone));
+    }}
+    set req.http.X-Forwarded-Proto = "https";
+    if (req.url !~ "^/api/") {{ return (pass); }}
+    unset req.http.Cookie;
+}}
+sub vcl_backend_response {{
+    set beresp.http.xkey = beresp.http.Surrogate-Key;
+}}
+sub vcl_deliver {{
+    unset resp.http.xkey;
+    if (obj.hits > 0) {{ set resp.http.X-Varnish-Cache = "HIT"; }}
+    else {{ set resp.http.X-Varnish-Cache = "MISS"; }}
+}}
+"""
+
+
+@dataclass
+class Nginx:
+    """One nginx instance from the repository's template, in front of one app server."""
+
+    http_port: int
+    https_port: int
+    purge_port: int
+    conf_dir: Path
+    args: list
+    process: subprocess.Popen = None
+
+    def start(self):
+        self.process = subprocess.Popen([*self.args, "-g", "daemon off;"])
+        wait_for_port(self.https_port, self.process)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def write_nginx(workdir, name, app_port, certificate, key):
+    conf_dir = workdir / name
+    conf_dir.mkdir()
+    for directory in ("body", "proxy", "fastcgi", "uwsgi", "scgi", "cache"):
+        (conf_dir / directory).mkdir()
+    http_port, https_port, purge_port = free_port(), free_port(), free_port()
+    shutil.copy(NGINX_DIR / "security_headers.conf", conf_dir / "security_headers.conf")
+    (conf_dir / "cms.conf").write_text(
+        render(
+            (NGINX_DIR / "cms.conf.template").read_text(),
+            {
+                "CMS_SERVER_NAME": SERVER_NAME,
+                "CMS_UPSTREAM": f"127.0.0.1:{app_port}",
+                "CMS_STATIC_ROOT": workdir / "static",
+                "CMS_MEDIA_ROOT": workdir / "media",
+                "NGINX_HTTP_PORT": http_port,
+                "NGINX_HTTPS_PORT": https_port,
+                "NGINX_PURGE_LISTEN": f"127.0.0.1:{purge_port}",
+                "NGINX_PURGE_ALLOW": "127.0.0.1",
+                "NGINX_CACHE_DIR": conf_dir / "cache",
+                "NGINX_CONF_DIR": conf_dir,
+                "NGINX_API_RATE": "30r/s",
+                "NGINX_WEBSITE_DATA_RATE": "100000r/s",
+                "NGINX_API_BURST": "60",
+                "NGINX_LOGIN_RATE": "5r/m",
+                "NGINX_REFRESH_RATE": "6r/m",
+                "CERTBOT_WEBROOT": workdir / "certbot",
+                "TLS_CERTIFICATE": certificate,
+                "TLS_CERTIFICATE_KEY": key,
+            },
+        )
+    )
+    user = "user root;" if os.geteuid() == 0 else ""
+    (conf_dir / "nginx.conf").write_text(
+        f"""{user}
+load_module /usr/lib/nginx/modules/ngx_http_cache_purge_module.so;
+load_module /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so;
+worker_processes 1;
+pid {conf_dir}/nginx.pid;
+error_log {conf_dir}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log {conf_dir}/access.log;
+    client_body_temp_path {conf_dir}/body;
+    proxy_temp_path {conf_dir}/proxy;
+    fastcgi_temp_path {conf_dir}/fastcgi;
+    uwsgi_temp_path {conf_dir}/uwsgi;
+    scgi_temp_path {conf_dir}/scgi;
+    include {conf_dir}/cms.conf;
+}}
+"""
+    )
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    args = [binary, "-p", str(conf_dir), "-c", str(conf_dir / "nginx.conf")]
+    return Nginx(http_port, https_port, purge_port, conf_dir, args)
+
+
+def start_varnish(workdir, port, app_port):
+    vcl = workdir / "varnish.vcl"
+    vcl.write_text(VARNISH_VCL.format(app_port=app_port))
+    return subprocess.Popen(
+        [
+            shutil.which("varnishd") or "/usr/sbin/varnishd",
+            "-F",
+            "-j",
+            "none",
+            "-n",
+            str(workdir / "varnish"),
+            "-a",
+            f"127.0.0.1:{port}",
+            "-f",
+            str(vcl),
+            "-s",
+            "malloc,32m",
+            "-p",
+            "vmod_path=/usr/lib/x86_64-linux-gnu/varnish/vmods:/usr/lib/varnish/vmods",
+        ],
+        stdout=(workdir / "varnish.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def start_app(env, port, log):
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "-c",
+            "config/gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
-    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
-        pytest.fail("nginx is not installed: scripts/install-system-deps installs it")
+    """Two app servers on one PostgreSQL and Redis; nginx A in front of the first, nginx B of
+    the second (one per app server, as in a scaled deployment), and Varnish in front of the
+    first. Every publish purges Redis, both nginx caches and Varnish."""
+    for program in ("nginx", "varnishd"):
+        if not (shutil.which(program) or Path(f"/usr/sbin/{program}").exists()):
+            pytest.fail(f"{program} is not installed: scripts/install-system-deps installs it")
     workdir = tmp_path_factory.mktemp("stack")
     workdir.chmod(0o755)
     database_url = create_database("cms_stack")
-
-    http_port, https_port, app_port = free_port(), free_port(), free_port()
-    redis = urlsplit(os.environ["REDIS_URL"])
-    env = {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "SECRET_KEY": "stack-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEF",
-        "ALLOWED_HOSTS": SERVER_NAME,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": urlunsplit(redis._replace(path="/1")),
-        "WAGTAILADMIN_BASE_URL": f"https://{SERVER_NAME}:{https_port}",
-        "CMS_STATIC_ROOT": str(workdir / "static"),
-        "CMS_MEDIA_ROOT": str(workdir / "media"),
-        "CMS_LOG_LEVEL": "WARNING",
-        "DJANGO_SUPERUSER_USERNAME": "admin",
-        "DJANGO_SUPERUSER_EMAIL": "admin@example.com",
-        "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD,
-        "HOME": str(workdir),
-    }
-    for command in (
-        ["migrate", "--no-input", "-v0"],
-        ["seed_demo"],
-        ["ensure_superuser"],
-        ["collectstatic", "--no-input", "-v0"],
-    ):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
     (workdir / "media").mkdir(exist_ok=True)
 
     key, certificate = workdir / "tls.key", workdir / "tls.crt"
@@ -180,86 +305,72 @@ def stack(tmp_path_factory):
         check=True,
         capture_output=True,
     )
+    app_ports = [free_port(), free_port()]
+    nginx_a = write_nginx(workdir, "nginx", app_ports[0], certificate, key)
+    nginx_b = write_nginx(workdir, "nginx-b", app_ports[1], certificate, key)
+    varnish_port = free_port()
 
-    gunicorn = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "-c",
-            "config/gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{app_port}",
-            "--workers",
-            "2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=(workdir / "gunicorn.log").open("w"),
-        stderr=subprocess.STDOUT,
-    )
-
-    conf_dir = workdir / "nginx"
-    conf_dir.mkdir()
-    for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (conf_dir / name).mkdir()
-    shutil.copy(NGINX_DIR / "security_headers.conf", conf_dir / "security_headers.conf")
-    (conf_dir / "cms.conf").write_text(
-        render(
-            (NGINX_DIR / "cms.conf.template").read_text(),
-            {
-                "CMS_SERVER_NAME": SERVER_NAME,
-                "CMS_UPSTREAM": f"127.0.0.1:{app_port}",
-                "CMS_STATIC_ROOT": workdir / "static",
-                "CMS_MEDIA_ROOT": workdir / "media",
-                "NGINX_HTTP_PORT": http_port,
-                "NGINX_HTTPS_PORT": https_port,
-                "NGINX_CONF_DIR": conf_dir,
-                "NGINX_API_RATE": "30r/s",
-                "NGINX_API_BURST": "60",
-                "NGINX_LOGIN_RATE": "5r/m",
-                "NGINX_REFRESH_RATE": "6r/m",
-                "CERTBOT_WEBROOT": workdir / "certbot",
-                "TLS_CERTIFICATE": certificate,
-                "TLS_CERTIFICATE_KEY": key,
-            },
+    redis = urlsplit(os.environ["REDIS_URL"])
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+        "SECRET_KEY": "stack-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEF",
+        "ALLOWED_HOSTS": SERVER_NAME,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": urlunsplit(redis._replace(path="/1")),
+        "WAGTAILADMIN_BASE_URL": f"https://{SERVER_NAME}:{nginx_a.https_port}",
+        "CMS_STATIC_ROOT": str(workdir / "static"),
+        "CMS_MEDIA_ROOT": str(workdir / "media"),
+        "CMS_LOG_LEVEL": "WARNING",
+        "CMS_NGINX_PURGE_URLS": ",".join(
+            f"http://127.0.0.1:{nginx.purge_port}" for nginx in (nginx_a, nginx_b)
+        ),
+        "CMS_SURROGATE_PURGE_URL": f"http://127.0.0.1:{varnish_port}/",
+        "CMS_PURGE_RECONCILE_SECONDS": "0.5",
+        "DJANGO_SUPERUSER_USERNAME": "admin",
+        "DJANGO_SUPERUSER_EMAIL": "admin@example.com",
+        "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD,
+        "HOME": str(workdir),
+    }
+    for command in (
+        ["migrate", "--no-input", "-v0"],
+        ["seed_demo"],
+        ["ensure_superuser"],
+        ["collectstatic", "--no-input", "-v0"],
+    ):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
         )
-    )
-    user = "user root;" if os.geteuid() == 0 else ""
-    (conf_dir / "nginx.conf").write_text(
-        f"""{user}
-worker_processes 1;
-pid {conf_dir}/nginx.pid;
-error_log {conf_dir}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {conf_dir}/access.log;
-    client_body_temp_path {conf_dir}/body;
-    proxy_temp_path {conf_dir}/proxy;
-    fastcgi_temp_path {conf_dir}/fastcgi;
-    uwsgi_temp_path {conf_dir}/uwsgi;
-    scgi_temp_path {conf_dir}/scgi;
-    include {conf_dir}/cms.conf;
-}}
-"""
-    )
-    nginx_binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    nginx_args = [nginx_binary, "-p", str(conf_dir), "-c", str(conf_dir / "nginx.conf")]
-    check = subprocess.run([*nginx_args, "-t"], capture_output=True, text=True)
-    nginx = subprocess.Popen([*nginx_args, "-g", "daemon off;"])
+
+    apps = [
+        start_app(env, port, workdir / f"gunicorn-{n}.log") for n, port in enumerate(app_ports)
+    ]
+    check = subprocess.run([*nginx_a.args, "-t"], capture_output=True, text=True)
+    varnish = start_varnish(workdir, varnish_port, app_ports[0])
     try:
-        wait_for_port(app_port, gunicorn)
-        wait_for_port(https_port, nginx)
-        running = Stack(http_port, https_port, workdir)
-        running.app_port = app_port
+        for app, port in zip(apps, app_ports, strict=True):
+            wait_for_port(port, app)
+        nginx_a.start()
+        nginx_b.start()
+        wait_for_port(varnish_port, varnish)
+        running = Stack(nginx_a.http_port, nginx_a.https_port, workdir)
+        running.app_port = app_ports[0]
+        running.app_ports = app_ports
+        running.nginx = [nginx_a, nginx_b]
+        running.varnish_port = varnish_port
         running.nginx_check = check
         running.env = env
+        running.database_url = database_url
         yield running
     finally:
-        nginx.terminate()
-        gunicorn.terminate()
-        nginx.wait(10)
-        gunicorn.wait(10)
+        for nginx in (nginx_a, nginx_b):
+            if nginx.process and nginx.process.poll() is None:
+                nginx.stop()
+        for process in (varnish, *apps):
+            process.terminate()
+            process.wait(10)

@@ -96,3 +96,22 @@ def test_gunicorn_settings_scale_workers_and_restart_them_gracefully():
     assert namespace["max_requests"] > 0 and namespace["max_requests_jitter"] > 0
     assert namespace["timeout"] and namespace["graceful_timeout"]
     assert namespace["accesslog"] == "-"
+
+
+def test_nginx_is_debians_with_the_cache_purge_module_and_its_template_is_filled_in():
+    nginx = load("prod")["services"]["nginx"]
+    dockerfile = (COMPOSE / "prod" / "nginx" / "Dockerfile").read_text()
+    assert "libnginx-mod-http-cache-purge" in dockerfile
+    assert nginx["build"]["context"] == "nginx"
+    template = (COMPOSE / "prod" / "nginx" / "cms.conf.template").read_text()
+    placeholders = set(re.findall(r"\$\{([A-Z_]+)\}", template))
+    assert placeholders == set(nginx["environment"])
+
+
+def test_the_purge_listener_is_reachable_only_inside_the_compose_network():
+    spec = load("prod")
+    nginx = spec["services"]["nginx"]
+    listen = nginx["environment"]["NGINX_PURGE_LISTEN"]
+    assert not any(port.split(":")[-1] == listen for port in nginx["ports"])
+    purge_urls = spec["x-app"]["environment"]["CMS_NGINX_PURGE_URLS"]
+    assert purge_urls.endswith(f":{listen}")

@@ -186,7 +186,7 @@ def test_the_refresh_without_a_token_is_a_json_401_not_a_csrf_page(stack):
 
 def test_the_api_rate_limit_answers_429_with_retry_after(stack):
     port = stack.https_port
-    url = f"https://cms.test:{port}/api/website-data/?locale=en"
+    url = f"https://cms.test:{port}/api/v2/heroes/?locale=en"
     result = subprocess.run(
         [
             "curl",
@@ -205,7 +205,7 @@ def test_the_api_rate_limit_answers_429_with_retry_after(stack):
     codes = result.stdout.split()
     assert codes.count("200") >= 60
     assert "429" in codes
-    limited = stack.curl("/api/website-data/?locale=en")
+    limited = stack.curl("/api/v2/heroes/?locale=en")
     if limited.status == 429:
         assert limited.headers["retry-after"] == "1"
         assert limited.json()["message"].startswith("Too many requests")

@@ -1,0 +1,298 @@
+"""The caches in front of the API, for real: nginx from the repository's template (with
+Debian's cache-purge module) in front of each of two app servers, and Varnish with xkey as a
+CDN. They keep the website data, and every publish purges all of them before it returns."""
+
+import http.client
+import json
+import random
+import re
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+
+import psycopg2
+import pytest
+
+from tests.stack.conftest import ROOT, SERVER_NAME
+
+PUBLISHER = """
+import sys
+import django
+django.setup()
+from sitecontent.models import Hero
+for line in sys.stdin:
+    code, title = line.rstrip("\\n").split(" ", 1)
+    hero = Hero.objects.filter(locale__language_code=code, live=True).order_by("sort_order")[0]
+    hero.title = title
+    hero.save_revision().publish()
+    print("published", flush=True)
+"""
+
+
+class Publisher:
+    """A process of the app's own (production settings, the stack's database and Redis) that
+    publishes a hero title when told to, and says when the publish has returned."""
+
+    def __init__(self, env):
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", PUBLISHER],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.count = 0
+
+    def publish(self, code, title=None):
+        self.count += 1
+        title = title or f"Fresh {self.count}"
+        self.process.stdin.write(f"{code} {title}\n")
+        self.process.stdin.flush()
+        for line in self.process.stdout:  # the app's log lines come this way too
+            if line.strip() == "published":
+                return title
+        raise RuntimeError("the publisher exited")
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(30)
+
+
+@pytest.fixture(scope="module")
+def publisher(stack):
+    running = Publisher(stack.env)
+    yield running
+    running.close()
+
+
+def first_hero(response):
+    return response.json()["data"]["heroes"][0]["title"]
+
+
+def test_nginx_keeps_the_website_data_and_answers_a_304_itself(stack):
+    stack.curl("/api/website-data/?locale=ar")
+    hit = stack.curl("/api/website-data/?locale=ar")
+    assert hit.headers["x-edge-cache"] == "HIT"
+    assert hit.json()["data"]["locale"] == "ar"
+    again = stack.curl(
+        "/api/website-data/?locale=ar", headers={"If-None-Match": hit.headers["etag"]}
+    )
+    assert again.status == 304
+    assert again.headers["x-edge-cache"] == "HIT"
+    assert again.body == b""
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+def test_nginx_compresses_what_it_keeps(stack, encoding):
+    stack.curl("/api/website-data/?locale=en")
+    response = stack.curl(
+        "/api/website-data/?locale=en",
+        headers={"Accept-Encoding": encoding},
+        args=("--output", "/dev/null"),
+    )
+    assert response.headers["content-encoding"] == encoding
+    assert response.headers["x-edge-cache"] == "HIT"
+
+
+@pytest.mark.parametrize(
+    "query", ["?locale=AR-sa", "?locale=ar&sections=heroes,menu", "?locale=ar&utm=x", "?Locale=ar"]
+)
+def test_spellings_a_purge_cannot_name_are_never_kept(stack, query):
+    for _ in range(2):
+        response = stack.curl(f"/api/website-data/{query}")
+    assert response.status in (200, 400)
+    assert response.headers["x-edge-cache"] == "BYPASS"
+
+
+def test_answers_carry_their_tags_and_a_long_shared_lifetime_but_none_for_browsers(stack):
+    response = stack.curl("/api/website-data/?locale=ar&sections=heroes,menu")
+    assert response.headers["surrogate-key"] == "cms cms-ar cms-ar-menu cms-ar-heroes"
+    assert response.headers["cache-tag"] == "cms,cms-ar,cms-ar-menu,cms-ar-heroes"
+    assert re.fullmatch(r"public, max-age=0, s-maxage=\d+", response.headers["cache-control"])
+
+
+def test_only_the_app_servers_may_purge_nginx(stack):
+    purge = ["curl", "--silent", "--output", "/dev/null", "--write-out", "%{http_code}"]
+    url = f"http://127.0.0.1:{stack.nginx[0].purge_port}/purge/website-data:ar"
+    outsider = subprocess.run(
+        [*purge, "--request", "PURGE", "--interface", "127.0.0.2", url],
+        capture_output=True,
+        text=True,
+    )
+    assert outsider.stdout == "403"
+    assert stack.curl("/purge/website-data:ar").status == 404  # not on the public server
+
+
+def varnish(stack, path):
+    return stack.curl(path, scheme="http", port=stack.varnish_port)
+
+
+def test_a_publish_reaches_both_nginx_instances_and_varnish_before_it_returns(stack, publisher):
+    nginx_b = stack.nginx[1].https_port
+    for _ in range(2):  # warm every layer
+        stack.curl("/api/website-data/?locale=ar")
+        stack.curl("/api/website-data/?locale=ar", port=nginx_b)
+        varnish(stack, "/api/website-data/?locale=ar&sections=heroes")
+    assert (
+        stack.curl("/api/website-data/?locale=ar", port=nginx_b).headers["x-edge-cache"] == "HIT"
+    )
+    assert (
+        varnish(stack, "/api/website-data/?locale=ar&sections=heroes").headers["x-varnish-cache"]
+        == "HIT"
+    )
+
+    title = publisher.publish("ar")
+
+    assert first_hero(stack.curl("/api/website-data/?locale=ar")) == title
+    assert first_hero(stack.curl("/api/website-data/?locale=ar", port=nginx_b)) == title
+    assert first_hero(varnish(stack, "/api/website-data/?locale=ar&sections=heroes")) == title
+
+
+def pending_edge_purges(stack):
+    with psycopg2.connect(stack.database_url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT cache, item FROM cms_pendingedgepurge")
+        return cursor.fetchall()
+
+
+def test_a_purge_that_cannot_reach_an_instance_is_kept_and_retried(stack, publisher):
+    nginx_b = stack.nginx[1]
+    for _ in range(2):
+        stack.curl("/api/website-data/?locale=en", port=nginx_b.https_port)
+    nginx_b.stop()
+    try:
+        started = time.monotonic()
+        title = publisher.publish("en")
+        assert time.monotonic() - started < 5  # the publish stands, and does not hang
+        kept = pending_edge_purges(stack)
+        assert (f"nginx http://127.0.0.1:{nginx_b.purge_port}", "website-data:en") in kept
+    finally:
+        nginx_b.start()  # with its cache on disk as it was: the old English payload
+
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        response = stack.curl("/api/website-data/?locale=en", port=nginx_b.https_port)
+        if first_hero(response) == title:
+            break
+        time.sleep(0.2)
+    assert first_hero(response) == title
+    assert pending_edge_purges(stack) == []
+    assert first_hero(stack.curl("/api/website-data/?locale=en")) == title
+
+
+class Loopback(http.client.HTTPSConnection):
+    """HTTPS to 127.0.0.1 with the stack's server name (SNI), certificate unchecked; it
+    reconnects the same way when nginx closes a kept-alive connection."""
+
+    def __init__(self, port):
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        super().__init__("127.0.0.1", port, timeout=10, context=context)
+
+    def connect(self):
+        raw = socket.create_connection(("127.0.0.1", self.port), timeout=self.timeout)
+        self.sock = self._context.wrap_socket(raw, server_hostname=SERVER_NAME)
+
+
+@dataclass
+class Reader:
+    """Reads one URL through one layer in a loop, noting when each read began and which
+    published hero title it saw."""
+
+    name: str
+    port: int
+    tls: bool
+    path: str
+    locale: str
+    reads: list = field(default_factory=list)
+    hits: int = 0
+    errors: list = field(default_factory=list)
+
+    def connect(self):
+        if not self.tls:
+            return http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        return Loopback(self.port)
+
+    def run(self, stop):
+        connection = self.connect()
+        while not stop.is_set():
+            began = time.monotonic()
+            try:
+                connection.request("GET", self.path, headers={"Host": SERVER_NAME})
+                response = connection.getresponse()
+                body = response.read()
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = self.connect()
+                continue
+            if response.status != 200:
+                self.errors.append((response.status, body[:300]))
+                continue
+            title = json.loads(body)["data"]["heroes"][0]["title"]
+            number = int(title.split()[-1]) if title.startswith("Fresh ") else -1
+            self.reads.append((began, number))
+            cache = response.headers.get("X-Edge-Cache") or response.headers.get("X-Varnish-Cache")
+            self.hits += cache == "HIT"
+
+
+def test_no_read_that_starts_after_a_publish_returned_is_stale_through_any_layer(stack, publisher):
+    """The freshness figure: 24 publishes, 18 readers through nginx A, nginx B and Varnish,
+    both locales, several spellings. Prints what it saw."""
+    nginx_a, nginx_b = (nginx.https_port for nginx in stack.nginx)
+    layers = [("nginx A", nginx_a, True), ("nginx B", nginx_b, True)]
+    layers.append(("varnish", stack.varnish_port, False))
+    paths = [
+        ("/api/website-data/?locale=ar", "ar"),
+        ("/api/website-data/?locale=en", "en"),
+        ("/api/website-data/", "en"),
+        ("/api/website-data/?locale=AR-sa", "ar"),
+        ("/api/website-data/?locale=ar&sections=heroes,menu", "ar"),
+        ("/api/website-data/?sections=heroes&locale=en", "en"),
+    ]
+    readers = [
+        Reader(f"{layer} {path}", port, tls, path, locale)
+        for layer, port, tls in layers
+        for path, locale in paths
+    ]
+    # Number the titles from here: every reader's "latest" starts with this publish.
+    published = {
+        code: [(time.monotonic(), publisher.publish(code, "Fresh 0"))] for code in ("en", "ar")
+    }
+    published = {code: [(time.monotonic(), 0)] for code in published}
+    stop = threading.Event()
+    threads = [threading.Thread(target=reader.run, args=(stop,)) for reader in readers]
+    for thread in threads:
+        thread.start()
+    try:
+        for number in range(1, 25):
+            time.sleep(random.uniform(0.05, 0.3))
+            code = ("en", "ar")[number % 2]
+            publisher.publish(code, f"Fresh {number}")
+            published[code].append((time.monotonic(), number))
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+
+    stale, figures = [], {}
+    for reader in readers:
+        history = published[reader.locale]
+        for began, number in reader.reads:
+            latest = max(n for returned, n in history if returned < began)
+            if number < latest:
+                stale.append((reader.name, began, number, latest))
+        figures[reader.name] = {"reads": len(reader.reads), "cache_hits": reader.hits}
+    print(json.dumps({"publishes": 24, "readers": len(readers), "stale": len(stale)}))
+    print(json.dumps(figures, indent=1))
+    assert stale == []
+    assert [reader.errors for reader in readers if reader.errors] == []
+    for reader in readers:
+        assert len(reader.reads) >= 24, reader.name
+    for layer, _, _ in layers:  # the caches did keep the payload between publishes
+        assert sum(r.hits for r in readers if r.name.startswith(layer)) > 24, layer
