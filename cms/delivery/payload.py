@@ -206,7 +206,7 @@ def _build(locale_code: str, sections: Sequence[Section]) -> tuple[Entry, bool]:
     written = cache.write_many(writes)
     if _is_whole(sections):
         last_known_good.keep(locale_code, entry)
-    return entry, bool(written) and all(written)
+    return entry, written is not None and bool(written) and all(written)
 
 
 def _prepare(
