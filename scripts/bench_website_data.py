@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
-"""Benchmark GET /api/website-data/ (cache hit) beside a bare Django view, under gunicorn with
-the production settings, against the PostgreSQL and Redis in DATABASE_URL / REDIS_URL.
+"""Benchmark GET /api/website-data/ at each layer, side by side in one run, against the
+PostgreSQL and Redis in DATABASE_URL / REDIS_URL.
 
-    make bench                      # starts throwaway PostgreSQL and Redis itself
-    scripts/with-services .venv/bin/python scripts/bench_website_data.py --seconds 10
+- Through nginx from the production template, over TLS (as deployed): the payload from nginx's
+  cache beside the same bytes served by the same nginx as a static file, and the 304 on ETag.
+- Straight to gunicorn (what an nginx miss costs): a Redis hit beside a bare Django view.
+- The wake-up: how soon readers waiting for a rebuild get it once it is done.
 
-Loads the demo content into that database, starts gunicorn on a free loopback port, then
-drives each URL with wrk (Debian's `wrk`; a small Python client when it is missing) and prints
-requests per second and latency side by side. Every run is bounded in time and stops itself.
+    make bench                                         # throwaway PostgreSQL and Redis
+    make bench BENCH_ARGS="--seconds 1 --rounds 1"     # the smoke run the tests do
+
+Every target is measured in each of --rounds interleaved rounds (these machines are noisy:
+ratios are of medians measured side by side). Prints a table, the ratios, and a last line
+`FIGURES {json}`. Needs wrk (scripts/install-system-deps installs it).
 """
 
 import argparse
@@ -15,33 +20,54 @@ import json
 import os
 import re
 import shutil
-import socket
+import ssl
+import statistics
 import subprocess
 import sys
-import time
+import tempfile
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
-from http.client import HTTPConnection
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scripts.loopback_nginx import (
+    ROOT,
+    configure,
+    free_port,
+    self_signed_certificate,
+    wait_for_port,
+)
+
 PYTHON = sys.executable
+SERVER_NAME = "localhost"  # resolves to loopback for wrk, which takes no --resolve
+API = "/api/website-data/?locale=ar"
+STATIC = "/static/bench/website-data-ar.json"
 
-TARGETS = [
-    ("bare Django view (/health/live/)", "/health/live/"),
-    ("website data, cache hit (ar)", "/api/website-data/?locale=ar"),
-    ("website data, 304 on ETag (ar)", "/api/website-data/?locale=ar"),
-    ("website data, two sections (en)", "/api/website-data/?locale=en&sections=menu,footer"),
-]
+WAKE_UP = """
+import json, threading, time
+from cms.delivery.cache import payload_cache
+from cms.delivery.keys import keys_for
+from cms.delivery.payload import get_website_data
+from cms.delivery.sections import SECTIONS
+rounds = []
+for _ in range(5):
+    payload_cache.purge(keys_for(["ar"], SECTIONS))
+    done, barrier = {}, threading.Barrier(READERS)
+    def read(n):
+        barrier.wait()
+        payload = get_website_data("ar")
+        done[n] = (time.perf_counter(), payload.source)
+    threads = [threading.Thread(target=read, args=(n,)) for n in range(READERS)]
+    [thread.start() for thread in threads]
+    [thread.join() for thread in threads]
+    built = min(at for at, source in done.values() if source == "MISS")
+    rounds.append(max(at for at, _ in done.values()) - built)
+print("WAKEUP", json.dumps({"readers": READERS, "last_reader_after_build_ms":
+    round(statistics.median(rounds) * 1000, 1)}))
+"""
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def environment():
+def environment(nginx_purge_url):
     for name in ("DATABASE_URL", "REDIS_URL"):
         if not os.environ.get(name):
             sys.exit(f"{name} is not set: run through scripts/with-services (make bench).")
@@ -50,121 +76,174 @@ def environment():
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "WAGTAILADMIN_BASE_URL": "http://127.0.0.1",
-        "CMS_SSL_REDIRECT": "false",  # plain HTTP on loopback: TLS is nginx's job
+        "WAGTAILADMIN_BASE_URL": "https://localhost",
+        "CMS_SSL_REDIRECT": "false",  # the bare gunicorn runs are plain HTTP
         "CMS_LOG_LEVEL": "WARNING",
+        "CMS_NGINX_PURGE_URLS": nginx_purge_url,
     }
 
 
-def manage(env, *args):
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+def manage(env, *args, capture=False):
+    return subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=capture,
+        text=True,
+    )
 
 
-def wait_until_up(base):
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/health/live/", timeout=1)  # noqa: S310
-            return
-        except OSError:
-            time.sleep(0.1)
-    sys.exit("gunicorn did not start")
+def milliseconds(text):
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def run_wrk(url, seconds, connections, headers):
+def wrk(url, seconds, connections, headers=None):
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    for name, value in headers.items():
+    for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run(  # noqa: S603
         [*command, url], capture_output=True, text=True, check=True
     ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = re.search(r"50%\s+([\d.]+\w+)", output).group(1)
-    p99 = re.search(r"99%\s+([\d.]+\w+)", output).group(1)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return rps, p50, p99, int(errors.group(1)) if errors else 0
+    socket_errors = re.search(r"Socket errors: .*", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": milliseconds(re.search(r"50%\s+([\d.]+\w+)", output).group(1)),
+        "p99_ms": milliseconds(re.search(r"99%\s+([\d.]+\w+)", output).group(1)),
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(0) if socket_errors else "",
+    }
 
 
-def run_python_client(url, seconds, connections, headers):
-    """A keep-alive client per thread: slower than wrk, but needs nothing installed."""
-    host, port = url.split("//", 1)[1].split("/", 1)[0].split(":")
-    path = "/" + url.split("//", 1)[1].split("/", 1)[1]
-    deadline = time.monotonic() + seconds
-
-    def worker(_):
-        conn = HTTPConnection(host, int(port), timeout=5)
-        latencies, errors = [], 0
-        while time.monotonic() < deadline:
-            started = time.perf_counter()
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            latencies.append(time.perf_counter() - started)
-            errors += response.status >= 400
-        conn.close()
-        return latencies, errors
-
-    with ThreadPoolExecutor(connections) as pool:
-        results = list(pool.map(worker, range(connections)))
-    latencies = sorted(latency for result, _ in results for latency in result)
-    errors = sum(count for _, count in results)
-    ms = lambda q: f"{latencies[int(q * (len(latencies) - 1))] * 1000:.2f}ms"  # noqa: E731
-    return len(latencies) / seconds, ms(0.5), ms(0.99), errors
+def fetch(url, headers=None):
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310
+    with urllib.request.urlopen(request, context=context, timeout=10) as response:  # noqa: S310
+        return response.headers, response.read()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10, help="per URL (default 10)")
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--seconds", type=int, default=5, help="per target and round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--readers", type=int, default=8, help="readers for the wake-up")
     args = parser.parse_args()
 
-    env = environment()
+    workdir = Path(tempfile.mkdtemp(prefix="cms-bench-"))
+    workdir.chmod(0o755)
+    (workdir / "static" / "bench").mkdir(parents=True)
+    (workdir / "media").mkdir()
+    app_port = free_port()
+    certificate, key = self_signed_certificate(workdir, SERVER_NAME)
+    nginx = configure(
+        workdir / "nginx",
+        server_name=SERVER_NAME,
+        app_port=app_port,
+        site_root=workdir,
+        certificate=certificate,
+        key=key,
+        workers="auto",
+    )
+    env = environment(nginx.purge_url)
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "seed_demo")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(  # noqa: S603
         [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--preload",
-            "--no-control-socket",
-            "--access-logfile",
-            "/dev/null",
+            PYTHON, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.conf.py",
+            "--bind", f"127.0.0.1:{app_port}", "--workers", str(args.workers),
+            "--access-logfile", "/dev/null",
         ],
         cwd=ROOT,
         env=env,
-    )
+    )  # fmt: skip
     try:
-        wait_until_up(base)
-        with urllib.request.urlopen(f"{base}/api/website-data/?locale=ar") as first:  # noqa: S310
-            etag = first.headers["ETag"]
-            size = len(first.read())
-        load = run_wrk if shutil.which("wrk") else run_python_client
-        print(
-            f"\n{'URL':<36} {'req/s':>9} {'p50':>9} {'p99':>9} {'errors':>7}"
-            f"   ({load.__name__.removeprefix('run_')}, {args.connections} connections, "
-            f"{args.seconds} s each, gunicorn x{args.workers}, payload {size} bytes)"
-        )
-        results = {}
-        for label, path in TARGETS:
-            headers = {"If-None-Match": etag} if "304" in label else {}
-            rps, p50, p99, errors = load(base + path, args.seconds, args.connections, headers)
-            results[label] = rps
-            print(f"{label:<36} {rps:>9.0f} {p50:>9} {p99:>9} {errors:>7}")
-        bare = results[TARGETS[0][0]]
-        hit = results[TARGETS[1][0]]
-        print(f"\nwebsite data (hit) serves {hit / bare:.0%} of the bare view's requests/s.")
-        print(json.dumps({"bare_rps": round(bare), "website_data_hit_rps": round(hit)}))
+        wait_for_port(app_port, server)
+        nginx.start()
+        direct = f"http://127.0.0.1:{app_port}"
+        edge = f"https://{SERVER_NAME}:{nginx.https_port}"
+        fetch(edge + API)
+        headers, body = fetch(edge + API)
+        if headers["X-Edge-Cache"] != "HIT":
+            sys.exit(f"nginx did not keep the payload: X-Edge-Cache {headers['X-Edge-Cache']}")
+        (workdir / "static" / "bench" / "website-data-ar.json").write_bytes(body)
+        etag = {"If-None-Match": headers["ETag"]}
+
+        targets = [
+            ("gunicorn: bare Django view", direct + "/health/live/", 16, None),
+            ("gunicorn: website data, Redis hit", direct + API, 16, None),
+            ("gunicorn: website data, 304", direct + API, 16, etag),
+            ("nginx TLS: static file, same bytes", edge + STATIC, 64, None),
+            ("nginx TLS: website data, cached", edge + API, 64, None),
+            ("nginx TLS: website data, 304", edge + API, 64, etag),
+        ]
+        runs = {label: [] for label, *_ in targets}
+        for _ in range(args.rounds):
+            for label, url, connections, extra in targets:
+                runs[label].append(wrk(url, args.seconds, connections, extra))
+        wake_up = manage(
+            env,
+            "shell",
+            "-c",
+            f"import statistics\nREADERS = {args.readers}\n{WAKE_UP}",
+            capture=True,
+        ).stdout
     finally:
+        nginx.stop()
         server.terminate()
         server.wait(10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    figures = {}
+    print(
+        f"\n{'target':<38} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+        f"   (wrk, median of {args.rounds} round(s) of {args.seconds} s; "
+        f"payload {len(body)} bytes; gunicorn x{args.workers})"
+    )
+    for label, *_ in targets:
+        median = {
+            name: statistics.median(run[name] for run in runs[label])
+            for name in ("rps", "p50_ms", "p99_ms")
+        }
+        median["errors"] = sum(run["errors"] for run in runs[label])
+        figures[label] = median
+        print(
+            f"{label:<38} {median['rps']:>9.0f} {median['p50_ms']:>8.2f} "
+            f"{median['p99_ms']:>8.2f} {median['errors']:>7}"
+        )
+
+    def ratio(a, b):
+        return round(figures[a]["rps"] / figures[b]["rps"], 2)
+
+    wake = json.loads(wake_up.split("WAKEUP ", 1)[1])
+    summary = {
+        "nginx_cached_vs_static": ratio(
+            "nginx TLS: website data, cached", "nginx TLS: static file, same bytes"
+        ),
+        "nginx_304_vs_cached": ratio(
+            "nginx TLS: website data, 304", "nginx TLS: website data, cached"
+        ),
+        "nginx_cached_p99_ms": figures["nginx TLS: website data, cached"]["p99_ms"],
+        "gunicorn_hit_vs_bare_view": ratio(
+            "gunicorn: website data, Redis hit", "gunicorn: bare Django view"
+        ),
+        "wake_up": wake,
+        "errors": sum(figure["errors"] for figure in figures.values()),
+    }
+    cached = summary["nginx_cached_vs_static"]
+    p99 = summary["nginx_cached_p99_ms"]
+    print(f"\nThrough nginx (TLS): the cached website data answers {cached}x the static file's")
+    print(f"requests/s, p99 {p99:.2f} ms at 64 connections; its 304 answers ", end="")
+    print(f"{summary['nginx_304_vs_cached']}x the 200's.")
+    hit = summary["gunicorn_hit_vs_bare_view"]
+    print(f"Straight to gunicorn: a Redis hit answers {hit}x the bare Django view's requests/s.")
+    print(f"Wake-up: {wake['readers']} readers waiting for a rebuild all have it ", end="")
+    print(f"{wake['last_reader_after_build_ms']} ms after it is built (median of 5).")
+    print("FIGURES " + json.dumps({"targets": figures, **summary}))
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ def json_response(
     body: bytes, status: int = 200, headers: dict[str, str] | None = None
 ) -> HttpResponse:
     response = HttpResponse(body, status=status, content_type="application/json")
+    response["Content-Length"] = str(len(body))  # public reads have no CommonMiddleware
     for name, value in (headers or {}).items():
         response[name] = value
     return response

@@ -86,6 +86,21 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The middleware a public read of the website data needs (cms/handlers.py): in MIDDLEWARE's
+# order, without sessions, CSRF, authentication, messages and the admin's checks.
+CMS_PUBLIC_READ_MIDDLEWARE = [
+    path
+    for path in MIDDLEWARE
+    if path
+    in {
+        "cms.middleware.TrustedProxyMiddleware",
+        "django_guid.middleware.guid_middleware",
+        "django.middleware.security.SecurityMiddleware",
+        "corsheaders.middleware.CorsMiddleware",
+        "cms.api.edge.ApiEdgeMiddleware",
+    }
+]
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out credentials
     "django.contrib.auth.backends.ModelBackend",

@@ -4,12 +4,9 @@ self-signed certificate filled in here. There is no Docker engine on these machi
 the same pieces the compose file runs, directly."""
 
 import os
-import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -17,37 +14,16 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg2
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-NGINX_DIR = ROOT / "compose" / "prod" / "nginx"
+from scripts.loopback_nginx import (
+    ROOT,
+    configure,
+    free_port,
+    self_signed_certificate,
+    wait_for_port,
+)
+
 SERVER_NAME = "cms.test"
 ADMIN_PASSWORD = "stack-admin-password-42"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port, process, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port}")
-
-
-def render(template, values):
-    """Fill ${NAME} placeholders; an unknown name is an error, nginx's $names stay."""
-
-    def value(match):
-        return str(values[match.group(1)])
-
-    return re.sub(r"\$\{([A-Z_]+)\}", value, template)
 
 
 @dataclass
@@ -144,85 +120,6 @@ sub vcl_deliver {{
 """
 
 
-@dataclass
-class Nginx:
-    """One nginx instance from the repository's template, in front of one app server."""
-
-    http_port: int
-    https_port: int
-    purge_port: int
-    conf_dir: Path
-    args: list
-    process: subprocess.Popen = None
-
-    def start(self):
-        self.process = subprocess.Popen([*self.args, "-g", "daemon off;"])
-        wait_for_port(self.https_port, self.process)
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(10)
-
-
-def write_nginx(workdir, name, app_port, certificate, key):
-    conf_dir = workdir / name
-    conf_dir.mkdir()
-    for directory in ("body", "proxy", "fastcgi", "uwsgi", "scgi", "cache"):
-        (conf_dir / directory).mkdir()
-    http_port, https_port, purge_port = free_port(), free_port(), free_port()
-    shutil.copy(NGINX_DIR / "security_headers.conf", conf_dir / "security_headers.conf")
-    (conf_dir / "cms.conf").write_text(
-        render(
-            (NGINX_DIR / "cms.conf.template").read_text(),
-            {
-                "CMS_SERVER_NAME": SERVER_NAME,
-                "CMS_UPSTREAM": f"127.0.0.1:{app_port}",
-                "CMS_STATIC_ROOT": workdir / "static",
-                "CMS_MEDIA_ROOT": workdir / "media",
-                "NGINX_HTTP_PORT": http_port,
-                "NGINX_HTTPS_PORT": https_port,
-                "NGINX_PURGE_LISTEN": f"127.0.0.1:{purge_port}",
-                "NGINX_PURGE_ALLOW": "127.0.0.1",
-                "NGINX_CACHE_DIR": conf_dir / "cache",
-                "NGINX_CONF_DIR": conf_dir,
-                "NGINX_API_RATE": "30r/s",
-                "NGINX_WEBSITE_DATA_RATE": "100000r/s",
-                "NGINX_API_BURST": "60",
-                "NGINX_LOGIN_RATE": "5r/m",
-                "NGINX_REFRESH_RATE": "6r/m",
-                "CERTBOT_WEBROOT": workdir / "certbot",
-                "TLS_CERTIFICATE": certificate,
-                "TLS_CERTIFICATE_KEY": key,
-            },
-        )
-    )
-    user = "user root;" if os.geteuid() == 0 else ""
-    (conf_dir / "nginx.conf").write_text(
-        f"""{user}
-load_module /usr/lib/nginx/modules/ngx_http_cache_purge_module.so;
-load_module /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so;
-worker_processes 1;
-pid {conf_dir}/nginx.pid;
-error_log {conf_dir}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {conf_dir}/access.log;
-    client_body_temp_path {conf_dir}/body;
-    proxy_temp_path {conf_dir}/proxy;
-    fastcgi_temp_path {conf_dir}/fastcgi;
-    uwsgi_temp_path {conf_dir}/uwsgi;
-    scgi_temp_path {conf_dir}/scgi;
-    include {conf_dir}/cms.conf;
-}}
-"""
-    )
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    args = [binary, "-p", str(conf_dir), "-c", str(conf_dir / "nginx.conf")]
-    return Nginx(http_port, https_port, purge_port, conf_dir, args)
-
-
 def start_varnish(workdir, port, app_port):
     vcl = workdir / "varnish.vcl"
     vcl.write_text(VARNISH_VCL.format(app_port=app_port))
@@ -282,32 +179,19 @@ def stack(tmp_path_factory):
     database_url = create_database("cms_stack")
     (workdir / "media").mkdir(exist_ok=True)
 
-    key, certificate = workdir / "tls.key", workdir / "tls.crt"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(certificate),
-            "-subj",
-            f"/CN={SERVER_NAME}",
-            "-addext",
-            f"subjectAltName=DNS:{SERVER_NAME}",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    certificate, key = self_signed_certificate(workdir, SERVER_NAME)
     app_ports = [free_port(), free_port()]
-    nginx_a = write_nginx(workdir, "nginx", app_ports[0], certificate, key)
-    nginx_b = write_nginx(workdir, "nginx-b", app_ports[1], certificate, key)
+    nginx_a, nginx_b = (
+        configure(
+            workdir / name,
+            server_name=SERVER_NAME,
+            app_port=port,
+            site_root=workdir,
+            certificate=certificate,
+            key=key,
+        )
+        for name, port in (("nginx", app_ports[0]), ("nginx-b", app_ports[1]))
+    )
     varnish_port = free_port()
 
     redis = urlsplit(os.environ["REDIS_URL"])
@@ -322,9 +206,7 @@ def stack(tmp_path_factory):
         "CMS_STATIC_ROOT": str(workdir / "static"),
         "CMS_MEDIA_ROOT": str(workdir / "media"),
         "CMS_LOG_LEVEL": "WARNING",
-        "CMS_NGINX_PURGE_URLS": ",".join(
-            f"http://127.0.0.1:{nginx.purge_port}" for nginx in (nginx_a, nginx_b)
-        ),
+        "CMS_NGINX_PURGE_URLS": ",".join(nginx.purge_url for nginx in (nginx_a, nginx_b)),
         "CMS_SURROGATE_PURGE_URL": f"http://127.0.0.1:{varnish_port}/",
         "CMS_PURGE_RECONCILE_SECONDS": "0.5",
         "DJANGO_SUPERUSER_USERNAME": "admin",
@@ -350,7 +232,7 @@ def stack(tmp_path_factory):
     apps = [
         start_app(env, port, workdir / f"gunicorn-{n}.log") for n, port in enumerate(app_ports)
     ]
-    check = subprocess.run([*nginx_a.args, "-t"], capture_output=True, text=True)
+    check = nginx_a.check()
     varnish = start_varnish(workdir, varnish_port, app_ports[0])
     try:
         for app, port in zip(apps, app_ports, strict=True):
@@ -369,8 +251,7 @@ def stack(tmp_path_factory):
         yield running
     finally:
         for nginx in (nginx_a, nginx_b):
-            if nginx.process and nginx.process.poll() is None:
-                nginx.stop()
+            nginx.stop()
         for process in (varnish, *apps):
             process.terminate()
             process.wait(10)
