@@ -30,6 +30,7 @@ RETRY_INTERVAL = 1.0  # seconds between attempts to reconcile after an outage
 
 class Lock(enum.Enum):
     HELD = "held"  # this reader builds; the others wait for it
+    READY = "ready"  # another reader's build finished while this one waited
     BUSY = "busy"  # another reader's build outlasted the wait
     NONE = "none"  # no Redis to coordinate through: every reader builds
 
@@ -101,15 +102,16 @@ class PayloadCache:
         return self._call(self.store.write_many, items)
 
     @contextmanager
-    def build_lock(self, name: str) -> Iterator[Lock]:
-        """Serialises builds of one thing: yields HELD to the one reader that builds, BUSY to
-        one that waited for another's build in vain, NONE while Redis is unusable."""
+    def build_lock(self, name: str, ready: Callable[[], bool] | None = None) -> Iterator[Lock]:
+        """Serialises builds of one thing: yields HELD to the one reader that builds, READY to
+        one that saw `ready()` come true while waiting (Redis only), BUSY to one that waited
+        for another's build in vain, NONE while Redis is unusable."""
         if not self._usable():
             yield Lock.NONE
             return
         # Only taking the lock is Redis's business: an error of the build itself (a missing
         # image file is an OSError too) must reach the caller as it is.
-        lock = self.store.lock(name)
+        lock = self.store.lock(name, ready)
         try:
             acquired = lock.__enter__()
         except _cache_errors() as error:
@@ -117,7 +119,7 @@ class PayloadCache:
             yield Lock.NONE
             return
         try:
-            yield Lock.HELD if acquired else Lock.BUSY
+            yield {True: Lock.HELD, None: Lock.READY, False: Lock.BUSY}[acquired]
         finally:
             lock.__exit__(None, None, None)  # releasing tolerates a Redis gone meanwhile
 

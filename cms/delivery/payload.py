@@ -108,7 +108,17 @@ def get_website_data(
     hit = _from_cache(locale_code, sections)
     if hit is not None:
         return Payload(hit, "HIT")
-    with cache.build_lock(cache_key(locale_code, "build")) as lock:
+    built: list[Entry] = []
+
+    def ready() -> bool:  # another reader's build landed in the cache
+        hit = _from_cache(locale_code, sections)
+        if hit is not None:
+            built.append(hit)
+        return hit is not None
+
+    with cache.build_lock(cache_key(locale_code, "build"), ready) as lock:
+        if lock is Lock.READY:
+            return Payload(built[0], "HIT")
         if lock is Lock.HELD:
             # Someone may have built it while we waited for the lock.
             hit = _from_cache(locale_code, sections)

@@ -150,3 +150,27 @@ def test_a_value_stored_under_an_older_token_is_not_read(db):
     assert payload_cache.read_many([key])[key] == Entry("v", b"[]")
     payload_cache.store.client.set(f"{key}:gen", "newer-token")  # as a purge would
     assert payload_cache.read_many([key])[key] is None
+
+
+def build_in_another_thread():
+    try:
+        website_data._build("en", list(SECTIONS))
+    finally:
+        connection.close()
+
+
+def test_a_reader_waiting_for_anothers_build_takes_it_from_the_cache_once_it_lands(site, settings):
+    """It does not queue for the build lock after the build: it watches for the payload, so
+    every waiting reader has it a few milliseconds after it is stored, all at once."""
+    if not settings.CACHES["default"]["BACKEND"].startswith("django_redis"):
+        pytest.skip("the local-memory store wakes waiters through the lock itself")
+    store = payload_cache.store
+    payload_cache.purge(keys_for(["en"]))
+    with store.lock(cache_key("en", "build")) as held:  # another reader, building
+        assert held is True
+        landing = threading.Timer(0.05, build_in_another_thread)
+        landing.start()
+        payload = website_data.get_website_data("en")  # waits, while the lock is held
+        landing.join()
+    assert payload.source == "HIT"
+    assert payload.entry.body == website_data.get_website_data("en").entry.body
