@@ -38,7 +38,7 @@ test: venv ## Run the test suite, with coverage, against a throwaway PostgreSQL 
 	scripts/install-system-deps
 	scripts/with-services $(PY) -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
-bench: venv ## Benchmark /api/website-data/ against a bare view (gunicorn, PostgreSQL, Redis)
+bench: venv ## Benchmark /api/website-data/ through nginx (TLS, its cache) and straight to gunicorn
 	scripts/install-system-deps
 	scripts/with-services $(PY) scripts/bench_website_data.py $(BENCH_ARGS)
 

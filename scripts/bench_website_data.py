@@ -132,6 +132,13 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--readers", type=int, default=8, help="readers for the wake-up")
+    parser.add_argument(
+        "--app-connections",
+        type=int,
+        default=4,
+        help="connections straight to gunicorn (default 4: its sync workers take one at a "
+        "time, and a deeper queue only measures the queue)",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="cms-bench-"))
@@ -177,9 +184,9 @@ def main():
         etag = {"If-None-Match": headers["ETag"]}
 
         targets = [
-            ("gunicorn: bare Django view", direct + "/health/live/", 16, None),
-            ("gunicorn: website data, Redis hit", direct + API, 16, None),
-            ("gunicorn: website data, 304", direct + API, 16, etag),
+            ("gunicorn: bare Django view", direct + "/health/live/", args.app_connections, None),
+            ("gunicorn: website data, Redis hit", direct + API, args.app_connections, None),
+            ("gunicorn: website data, 304", direct + API, args.app_connections, etag),
             ("nginx TLS: static file, same bytes", edge + STATIC, 64, None),
             ("nginx TLS: website data, cached", edge + API, 64, None),
             ("nginx TLS: website data, 304", edge + API, 64, etag),
