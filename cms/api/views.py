@@ -2,6 +2,7 @@
 OpenAPI document. Each is a thin view: cms.api.endpoint does methods, auth and errors,
 cms.api.inputs validates, cms.delivery and cms.editorial do the work."""
 
+import functools
 import time
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -29,6 +30,7 @@ from .inputs import (
 from .openapi import openapi_document
 
 
+@functools.cache
 def payload_message(locale_code: str) -> str:
     return f"Website data for {get_language_info(locale_code)['name']} ({locale_code})."
 
@@ -48,7 +50,8 @@ def website_data(request: HttpRequest) -> HttpResponse:
     had_at = time.monotonic()
     etag = f'"{payload.entry.version}"'
     response: HttpResponse
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match and etag in parse_etags(if_none_match):
         response = HttpResponseNotModified()
     else:
         entry = payload.entry

@@ -16,12 +16,14 @@ import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 from urllib.parse import quote
 
 import urllib3
 from django.conf import settings
 from django.db import DatabaseError
-from django.db.models import F
+from django.db.models import Count, F, Max, Min
 from django.utils.module_loading import import_string
 
 from .keys import purge_tags
@@ -195,6 +197,29 @@ def _keep(outcome: Outcome) -> None:
         )
     except DatabaseError:
         logger.exception("Could not keep the edge purge to retry: %s", outcome.items)
+
+
+@dataclass(frozen=True)
+class Status:
+    cache: str
+    waiting: int  # purges kept to retry
+    since: datetime | None
+    last_error: str
+
+
+def status() -> list[Status]:
+    """Each configured cache, and the purges still waiting for it (the admin shows this)."""
+    from .models import PendingEdgePurge
+
+    rows = PendingEdgePurge.objects.values("cache").annotate(
+        waiting=Count("pk"), since=Min("created_at"), last_error=Max("last_error")
+    )
+    waiting: dict[str, dict[str, Any]] = {row["cache"]: dict(row) for row in rows}
+    empty = {"waiting": 0, "since": None, "last_error": ""}
+    return [
+        Status(cache.name, **{name: waiting.get(cache.name, empty)[name] for name in empty})
+        for cache in configured()
+    ]
 
 
 def retry_kept() -> bool:

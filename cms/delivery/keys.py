@@ -9,13 +9,13 @@ sections (`cache_tags`), and keep it for `s-maxage`: long, because every publish
 ETag (`max-age`, 0 by default), which costs them a 304.
 """
 
+import functools
 import math
 import time
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.http import HttpResponseBase
-from django.utils.cache import patch_cache_control
 
 from .sections import SECTIONS, Section
 
@@ -59,14 +59,19 @@ def seconds_until(expires_at: float | None, ttl: int) -> int:
 TAG_PREFIX = "cms"
 
 
-def cache_tags(locale_code: str, sections: Iterable[Section]) -> list[str]:
+def cache_tags(locale_code: str, sections: Iterable[Section]) -> tuple[str, ...]:
     """The tags of a response showing these sections of one locale, e.g. `cms cms-ar
     cms-ar-heroes`: a purge of `cms-ar-heroes` reaches every response that shows them."""
-    return [
+    return _tags(locale_code, tuple(sections))
+
+
+@functools.lru_cache(maxsize=1024)  # few locales, few combinations: worked out once each
+def _tags(locale_code: str, sections: tuple[Section, ...]) -> tuple[str, ...]:
+    return (
         TAG_PREFIX,
         f"{TAG_PREFIX}-{locale_code}",
         *(f"{TAG_PREFIX}-{locale_code}-{section.field}" for section in sections),
-    ]
+    )
 
 
 def purge_tags(pairs: Iterable[tuple[str, Section]]) -> list[str]:
@@ -82,13 +87,11 @@ def patch_public_cache_headers(
     """Cache-Control for content every publish purges from shared caches, and its tags in the
     two spellings CDNs read: `Cache-Tag` (Cloudflare, comma-separated) and `Surrogate-Key`
     (Fastly, Varnish xkey; space-separated)."""
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=seconds_until(expires_at, settings.CMS_API_MAX_AGE),
-        s_maxage=seconds_until(expires_at, settings.CMS_SHARED_MAX_AGE),
+    response["Cache-Control"] = (
+        f"public, max-age={seconds_until(expires_at, settings.CMS_API_MAX_AGE)}, "
+        f"s-maxage={seconds_until(expires_at, settings.CMS_SHARED_MAX_AGE)}"
     )
-    tags = list(tags)
+    tags = tuple(tags)
     if tags:
         response["Cache-Tag"] = ",".join(tags)
         response["Surrogate-Key"] = " ".join(tags)

@@ -23,8 +23,10 @@ from collections.abc import Callable, Iterable
 from functools import partial
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.translation import gettext
 
 from . import edge
 from .cache import payload_cache
@@ -73,7 +75,19 @@ class EdgePurgeMiddleware:
             return self.get_response(request)
         finally:
             pairs, _request.edge_batch = _request.edge_batch, None
-            to_edges(pairs)
+            failed = [outcome for outcome in to_edges(pairs) if not outcome.ok]
+            if failed and hasattr(request, "_messages"):  # an admin page: tell the editor
+                messages.warning(request, unreached_message(failed))
+
+
+def unreached_message(failed: list[edge.Outcome]) -> str:
+    return gettext(
+        "Published, but %(caches)s could not be told yet: it may show the previous version "
+        "for up to %(seconds)d seconds. It is being retried."
+    ) % {
+        "caches": ", ".join(outcome.cache for outcome in failed),
+        "seconds": settings.CMS_SHARED_MAX_AGE,
+    }
 
 
 def to_edges(pairs: Pairs) -> list[edge.Outcome]:

@@ -18,6 +18,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 
+from cms.delivery import edge
 from cms.delivery.cache import payload_cache
 from cms.delivery.keys import cache_key, names_for
 from cms.delivery.locales import supported_locales
@@ -51,7 +52,9 @@ class RefreshWebsiteCacheView(WagtailAdminTemplateMixin, TemplateView):
             for code in supported_locales()
             for name in names_for(SECTIONS)
         ]
-        return super().get_context_data(keys=keys, cache_ok=payload_cache.ping() is not None)
+        return super().get_context_data(
+            keys=keys, cache_ok=payload_cache.ping() is not None, edge_caches=edge.status()
+        )
 
     def post(self, request: HttpRequest) -> HttpResponse:
         refreshed = refresh(supported_locales(), SECTIONS)

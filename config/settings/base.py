@@ -65,8 +65,6 @@ MIDDLEWARE = [
     "cms.middleware.TrustedProxyMiddleware",
     # So every log line and response of the request carries its id.
     "django_guid.middleware.guid_middleware",
-    # Around everything that can change content: purges nginx and CDNs once per request.
-    "cms.delivery.propagation.EdgePurgeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything that can answer, so CORS headers are on every /api/ response.
     "corsheaders.middleware.CorsMiddleware",
@@ -79,6 +77,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Purges nginx and CDNs once per request, for everything it changed; inside messages, so
+    # the editor is told when a purge could not get through.
+    "cms.delivery.propagation.EdgePurgeMiddleware",
     # After authentication: refuses admin writes outside the user's locales.
     "cms.middleware.LocaleAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

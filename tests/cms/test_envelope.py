@@ -35,3 +35,4 @@ def test_cached_data_is_wrapped_in_the_very_same_envelope():
     expected = envelope(data, "Website data.") | {"timestamp": "2026-11-27T00:00:00Z"}
     assert json.loads(wrapped) == expected
     assert list(json.loads(wrapped)) == list(expected)
+    assert wrapped == dumps(expected)  # byte for byte

@@ -1,0 +1,104 @@
+"""The purge pipeline (cms.delivery.propagation) as the admin and the API see it: what shared
+caches are told, once per request, and what happens when one cannot be reached. The caches
+themselves (nginx, Varnish) are exercised for real in tests/stack/test_edge_caches.py; here an
+unreachable one is a closed port on loopback."""
+
+import pytest
+from django.urls import reverse
+
+from cms.delivery import edge, propagation
+from cms.delivery.models import PendingEdgePurge
+from cms.delivery.sections import find
+from sitecontent.models import Hero
+from tests.factories import HeroFactory, publish
+
+CLOSED = "http://127.0.0.1:9"  # discard port: nothing listens, the connection is refused
+UNREACHABLE = f"nginx {CLOSED}"
+
+
+@pytest.fixture
+def unreachable_nginx(settings):
+    settings.CMS_EDGE_CACHES = [{"BACKEND": "cms.delivery.edge.NginxCache", "URL": CLOSED}]
+    settings.CMS_EDGE_SETTLE_MS = 1
+
+
+def kept():
+    return sorted(PendingEdgePurge.objects.values_list("cache", "item"))
+
+
+def test_public_answers_name_their_locale_and_sections_for_shared_caches(client, site):
+    response = client.get("/api/website-data/?locale=ar&sections=heroes")
+    assert response["Surrogate-Key"] == "cms cms-ar cms-ar-heroes"
+    assert response["Cache-Tag"] == "cms,cms-ar,cms-ar-heroes"
+    assert response["Cache-Control"] == "public, max-age=0, s-maxage=300"
+    v2 = client.get("/api/v2/heroes/?locale=ar")
+    assert v2["Surrogate-Key"] == "cms cms-ar cms-ar-heroes"
+
+
+def test_a_change_purges_the_tags_of_its_own_locale_and_sections_only():
+    heroes, menu = find("heroes"), find("menu")
+    cache = edge.SurrogateKeyCache("http://varnish.test/")
+    assert cache.items({("ar", heroes), ("en", menu)}) == ["cms-ar-heroes", "cms-en-menu"]
+
+
+def test_nginx_is_purged_under_the_keys_its_template_caches(settings):
+    cache = edge.NginxCache("http://10.0.0.5:8081/")
+    assert cache.items({("ar", find("heroes"))}) == ["website-data:ar"]
+    assert cache.items({("en", find("menu"))}) == ["website-data:en", "website-data:default"]
+
+
+def test_a_purge_that_cannot_get_through_is_kept_and_the_publish_stands(db, unreachable_nginx):
+    outcomes = propagation.propagate({("ar", find("heroes"))})
+    assert [outcome.ok for outcome in outcomes] == [False]
+    assert kept() == [(UNREACHABLE, "website-data:ar")]
+
+    assert edge.retry_kept() is False  # still unreachable: kept, counted
+    assert PendingEdgePurge.objects.get().attempts == 2
+
+
+def test_kept_purges_for_a_cache_no_longer_configured_are_dropped(db, unreachable_nginx, settings):
+    propagation.propagate({("ar", find("heroes"))})
+    settings.CMS_EDGE_CACHES = []
+    assert edge.retry_kept() is True
+    assert kept() == []
+
+
+def test_one_request_purges_each_shared_cache_once_for_all_it_changed(
+    rf, site, unreachable_nginx, django_capture_on_commit_callbacks
+):
+    heroes = list(Hero.objects.filter(live=True, locale__language_code="en")[:2])
+
+    def publish_both(request):
+        with django_capture_on_commit_callbacks(execute=True):
+            for hero in heroes:
+                hero.title += " (new)"
+                publish(hero)
+        return None
+
+    propagation.EdgePurgeMiddleware(publish_both)(rf.post("/admin/"))
+    # One purge of everything both publishes changed: each key once, not once per publish.
+    items = [item for _, item in kept()]
+    assert items == sorted(set(items))
+    assert "website-data:en" in items
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_editor_is_told_when_a_cache_could_not_be_purged(editor_client, unreachable_nginx):
+    hero = publish(HeroFactory(title="Before"))
+    form = {
+        "title": "After",
+        "description": hero.description,
+        "button_label": hero.button_label,
+        "link_url": "/services",
+        "link_page": "",
+        "background_image": hero.background_image_id,
+    }
+    edit = reverse("wagtailsnippets_sitecontent_hero:edit", args=[hero.pk])
+    response = editor_client.post(edit, {**form, "action-publish": "1"}, follow=True)
+
+    hero.refresh_from_db()
+    assert hero.live and hero.title == "After"  # the publish stands
+    assert "could not be told yet" in response.text
+    assert ("nginx http://127.0.0.1:9", "website-data:en") in kept()
+    page = editor_client.get(reverse("cms_refresh_cache"))
+    assert "waiting since" in page.text
