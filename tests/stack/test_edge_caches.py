@@ -87,6 +87,35 @@ def test_nginx_keeps_the_website_data_and_answers_a_304_itself(stack):
     assert again.body == b""
 
 
+def test_what_nginx_serves_from_its_cache_carries_this_requests_id_and_each_header_once(stack):
+    stack.curl("/api/website-data/?locale=en")
+    first, second = (stack.curl("/api/website-data/?locale=en") for _ in range(2))
+    assert first.headers["x-edge-cache"] == second.headers["x-edge-cache"] == "HIT"
+    assert first.headers["x-request-id"] != second.headers["x-request-id"]
+    names = [
+        line.split(":", 1)[0].lower()
+        for line in subprocess.run(
+            [
+                "curl",
+                "--silent",
+                "--insecure",
+                "--dump-header",
+                "-",
+                "--output",
+                "/dev/null",
+                "--resolve",
+                f"{SERVER_NAME}:{stack.https_port}:127.0.0.1",
+                f"https://{SERVER_NAME}:{stack.https_port}/api/website-data/?locale=en",
+            ],
+            capture_output=True,
+            text=True,
+        ).stdout.splitlines()[1:]
+        if ":" in line
+    ]
+    repeated = {name for name in names if names.count(name) > 1 and name != "vary"}
+    assert repeated == set()
+
+
 @pytest.mark.parametrize("encoding", ["gzip", "br"])
 def test_nginx_compresses_what_it_keeps(stack, encoding):
     stack.curl("/api/website-data/?locale=en")
