@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import psycopg2
 import pytest
 
+from cms.delivery import edge
+from cms.delivery.sections import find
 from tests.stack.conftest import ROOT, SERVER_NAME
 
 PUBLISHER = """
@@ -180,6 +182,36 @@ def test_a_publish_reaches_both_nginx_instances_and_varnish_before_it_returns(st
     assert first_hero(stack.curl("/api/website-data/?locale=ar")) == title
     assert first_hero(stack.curl("/api/website-data/?locale=ar", port=nginx_b)) == title
     assert first_hero(varnish(stack, "/api/website-data/?locale=ar&sections=heroes")) == title
+
+
+def test_varnish_forgets_every_response_showing_a_purged_tag(stack):
+    """The backend itself, from this process, against the stack's Varnish."""
+    wanted = "/api/website-data/?locale=en&sections=heroes,footer"
+    for _ in range(2):
+        varnish(stack, wanted)
+    assert varnish(stack, wanted).headers["x-varnish-cache"] == "HIT"
+    cache = edge.SurrogateKeyCache(f"http://127.0.0.1:{stack.varnish_port}/")
+    cache.purge(cache.items({("ar", find("heroes"))}))  # another locale: kept
+    assert varnish(stack, wanted).headers["x-varnish-cache"] == "HIT"
+    cache.purge(cache.items({("en", find("footer"))}))
+    assert varnish(stack, wanted).headers["x-varnish-cache"] == "MISS"
+
+
+def test_wagtails_frontend_cache_backends_purge_the_payloads_urls(stack, settings):
+    """Cloudflare and CloudFront go through Wagtail's frontend-cache backends, by URL; its
+    HTTP backend against the stack's Varnish shows the URLs are the ones readers use."""
+    settings.WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{stack.varnish_port}",
+        }
+    }
+    for _ in range(2):
+        varnish(stack, "/api/website-data/?locale=ar")
+    assert varnish(stack, "/api/website-data/?locale=ar").headers["x-varnish-cache"] == "HIT"
+    cache = edge.FrontendCache(f"http://{SERVER_NAME}:{stack.varnish_port}")  # as curl says
+    cache.purge(cache.items({("ar", find("menu"))}))
+    assert varnish(stack, "/api/website-data/?locale=ar").headers["x-varnish-cache"] == "MISS"
 
 
 def pending_edge_purges(stack):
