@@ -67,7 +67,7 @@ print("WAKEUP", json.dumps({"readers": READERS, "last_reader_after_build_ms":
 """
 
 
-def environment(nginx_purge_url):
+def environment(nginx_purge_url=""):
     for name in ("DATABASE_URL", "REDIS_URL"):
         if not os.environ.get(name):
             sys.exit(f"{name} is not set: run through scripts/with-services (make bench).")
@@ -79,7 +79,7 @@ def environment(nginx_purge_url):
         "WAGTAILADMIN_BASE_URL": "https://localhost",
         "CMS_SSL_REDIRECT": "false",  # the bare gunicorn runs are plain HTTP
         "CMS_LOG_LEVEL": "WARNING",
-        "CMS_NGINX_PURGE_URLS": nginx_purge_url,
+        **({"CMS_NGINX_PURGE_URLS": nginx_purge_url} if nginx_purge_url else {}),
     }
 
 

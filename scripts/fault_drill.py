@@ -28,7 +28,8 @@ from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench_website_data import PYTHON, ROOT, environment, free_port, manage, wait_until_up
+from bench_website_data import PYTHON, ROOT, environment, manage
+from loopback_nginx import free_port, wait_for_port
 
 PATH = "/api/website-data/?locale=ar"
 
@@ -237,8 +238,8 @@ def main():
     redis, postgres = Redis(env["REDIS_URL"]), Postgres(env["DATABASE_URL"])
     figures = {}
     try:
-        for port in ports:
-            wait_until_up(f"http://127.0.0.1:{port}")
+        for port, server in zip(ports, servers, strict=True):
+            wait_for_port(port, server)
         seconds = args.seconds
 
         baseline = summary(load(ports, min(10, seconds), args.connections), min(10, seconds))
