@@ -52,10 +52,13 @@ access_log_format = (
 
 def post_worker_init(worker):
     """Apply cache purges kept while Redis was unreachable (e.g. across a restart), and keep
-    looking for them every few seconds (cms.delivery.reconciler)."""
+    looking for them every few seconds (cms.delivery.reconciler); listen for purges, so this
+    worker can answer hits from its own copies (cms.delivery.local_copies)."""
     from django.conf import settings
 
-    from cms.delivery import reconciler
+    from cms.delivery import local_copies, reconciler
+
+    local_copies.start()
 
     try:
         reconciler.apply_kept_purges()

@@ -22,6 +22,7 @@ from .build import build_fragments, dumps
 from .cache import Lock
 from .cache import payload_cache as cache
 from .keys import WHOLE, cache_key, seconds_until, whole_ttl
+from .local_copies import local_copies
 from .locales import direction
 from .models import ContentGeneration
 from .sections import SECTIONS, Section
@@ -195,12 +196,18 @@ def _is_whole(sections: Sequence[Section]) -> bool:
 
 
 def _from_cache(locale_code: str, sections: Sequence[Section]) -> Entry | None:
-    """One MGET: the stored whole payload, or a subset assembled from stored fragments."""
+    """One MGET (or none, from this process's copy): the stored whole payload, or a subset
+    assembled from stored fragments."""
     if _is_whole(sections):
         key = cache_key(locale_code, WHOLE)
+        copy = local_copies.get(key)  # no round trip, while purges reach this process
+        if copy is not None:
+            return copy
+        epoch = local_copies.epoch
         hit = (cache.read_many([key]) or {}).get(key)
         if hit is not None:
             last_known_good.remember(locale_code, hit)
+            local_copies.keep(key, hit, epoch)
         return hit
     keys = {section: cache_key(locale_code, section.key) for section in sections}
     found = cache.read_many(list(keys.values())) or {}

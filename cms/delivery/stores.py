@@ -13,6 +13,7 @@ stale payload back after the purge: its token is no longer current. A hit is one
 (MGET of token and value) and returns the stored, already-serialised bytes.
 """
 
+import json
 import logging
 import secrets
 import threading
@@ -21,6 +22,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +89,19 @@ def _wait_for(attempt: Callable[[], bool]) -> bool:
     return True
 
 
+# Purges are published here, for the copies each app process keeps (cms.delivery.local_copies),
+# and acknowledged under ack_key. A purge waits at most ACK_WAIT for them.
+ACK_WAIT = 0.3
+
+
+def channel() -> str:
+    return f"{settings.CMS_CACHE_KEY_PREFIX}:purges"
+
+
+def ack_key(ack: str) -> str:
+    return f"{settings.CMS_CACHE_KEY_PREFIX}:acks:{ack}"
+
+
 class RedisStore:
     def __init__(self, client: Any) -> None:
         self.client = client
@@ -123,11 +139,30 @@ class RedisStore:
         return decode("", self.client.get(key))
 
     def purge(self, keys: Sequence[str]) -> bool:
+        """Forget `keys`, and tell every app process's copies (cms.delivery.local_copies)
+        in the same transaction; return once each listening process has dropped them."""
+        ack = new_token()
         pipe = self.client.pipeline(transaction=True)
         for key in keys:
             pipe.set(f"{key}:gen", new_token())
             pipe.delete(key)
-        pipe.execute()
+        pipe.publish(channel(), json.dumps({"ack": ack, "keys": list(keys)}))
+        receivers = int(pipe.execute()[-1])
+        if receivers:
+            self._await_acks(ack, receivers)
+        return True
+
+    def _await_acks(self, ack: str, receivers: int) -> bool:
+        """Wait until `receivers` listeners acknowledged the purge `ack`, or ACK_WAIT passed
+        (longer than a listener may go unheard before its process stops using its copies)."""
+        deadline = time.monotonic() + ACK_WAIT
+        delay = 0.0005
+        while int(self.client.get(ack_key(ack)) or 0) < receivers:
+            if time.monotonic() >= deadline:
+                logger.warning("A purge was not acknowledged by every app process in time")
+                return False
+            time.sleep(delay)
+            delay = min(delay * 2, 0.005)
         return True
 
     @contextmanager

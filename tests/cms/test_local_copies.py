@@ -1,0 +1,130 @@
+"""Hits from each app process's own copy (cms.delivery.local_copies): no round trip to Redis,
+and never a copy that a purge has spoken against. Against the real Redis, with the listener
+each gunicorn worker starts."""
+
+import socket
+import time
+
+import pytest
+from django_redis import get_redis_connection
+
+from cms.delivery import local_copies as listener
+from cms.delivery.cache import payload_cache
+from cms.delivery.keys import WHOLE, cache_key
+from cms.delivery.local_copies import SILENCE_LIMIT, LocalCopies, local_copies
+from cms.delivery.stores import ACK_WAIT, Entry, channel
+from sitecontent.models import Hero
+from tests.cms.test_redis_outage import redis_server  # noqa: F401 (a fixture)
+from tests.factories import publish
+
+pytestmark = pytest.mark.django_db
+
+
+def wait_until(condition, seconds=3.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def listening(settings):
+    if not settings.CACHES["default"]["BACKEND"].startswith("django_redis"):
+        pytest.skip("copies are kept in step through Redis")
+    listener.start()
+    wait_until(local_copies.usable)
+    yield
+    listener.stop()
+
+
+def redis_reads():
+    stats = get_redis_connection("default").info("commandstats")
+    return stats.get("cmdstat_mget", {}).get("calls", 0)
+
+
+def first_hero(client, code="en"):
+    response = client.get(f"/api/website-data/?locale={code}")
+    return response, response.json()["data"]["heroes"][0]["title"]
+
+
+def test_a_hit_from_this_process_copy_makes_no_round_trip(client, site, listening):
+    first_hero(client)  # built
+    first_hero(client)  # read from Redis, and kept
+    before = redis_reads()
+    response, _ = first_hero(client)
+    assert response["X-Cache"] == "HIT"
+    assert redis_reads() == before
+
+
+def test_a_publish_returns_only_once_every_listening_process_dropped_its_copy(
+    client, site, listening, django_capture_on_commit_callbacks
+):
+    first_hero(client)
+    first_hero(client)
+    hero = Hero.objects.get(locale__language_code="en", title="Clean power")
+    hero.title = "Cleaner power"
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(hero)
+    assert local_copies.get(cache_key("en", WHOLE)) is None
+    assert first_hero(client)[1] == "Cleaner power"
+
+
+def test_a_purge_waits_for_a_listener_that_does_not_acknowledge_then_goes_on(listening):
+    mute = get_redis_connection("default").pubsub()
+    mute.subscribe(channel())  # hears purges, never acknowledges them
+    mute.get_message(timeout=1)
+    try:
+        started = time.monotonic()
+        payload_cache.purge([cache_key("en", WHOLE)])
+        assert time.monotonic() - started >= ACK_WAIT
+    finally:
+        mute.close()
+
+
+def test_a_copy_read_before_a_purge_is_not_kept_after_it():
+    ours, _theirs = socket.socketpair()
+    copies = LocalCopies()
+    copies.listening(ours)
+    epoch = copies.epoch  # a reader reads Redis…
+    copies.drop(["k"])  # …a purge of k is heard…
+    copies.keep("k", Entry("v", b"{}"), epoch)  # …and the reader's copy is not kept
+    assert copies.get("k") is None
+    copies.keep("k", Entry("v", b"{}"), copies.epoch)
+    assert copies.get("k") is not None
+
+
+def test_unread_news_on_the_listeners_connection_sends_readers_to_redis():
+    ours, theirs = socket.socketpair()
+    copies = LocalCopies()
+    copies.listening(ours)
+    copies.keep("k", Entry("v", b"{}"), copies.epoch)
+    assert copies.get("k") is not None
+    theirs.send(b"a purge, not read yet")
+    assert copies.get("k") is None
+
+
+def test_an_expiring_copy_is_not_served_past_its_time():
+    ours, _theirs = socket.socketpair()
+    copies = LocalCopies()
+    copies.listening(ours)
+    copies.keep("k", Entry("v", b"{}", expires_at=time.time() - 1), copies.epoch)
+    assert copies.get("k") is None
+
+
+def test_copies_are_dropped_when_redis_goes_silent(client, site, redis_server):  # noqa: F811
+    listener.start()
+    try:
+        wait_until(local_copies.usable)
+        first_hero(client)
+        first_hero(client)
+        assert local_copies.get(cache_key("en", WHOLE)) is not None
+        redis_server.freeze()
+        time.sleep(SILENCE_LIMIT + 0.05)
+        assert not local_copies.usable()  # before any purge could have failed (0.5 s)
+        wait_until(lambda: not local_copies._copies)  # dropped, not only unused
+        redis_server.thaw()
+        wait_until(local_copies.usable)  # listening again, with nothing kept from before
+        assert local_copies.get(cache_key("en", WHOLE)) is None
+    finally:
+        redis_server.thaw()
+        listener.stop()
