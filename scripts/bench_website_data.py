@@ -185,7 +185,7 @@ def main():
 
         targets = [
             ("gunicorn: bare Django view", direct + "/health/live/", args.app_connections, None),
-            ("gunicorn: website data, Redis hit", direct + API, args.app_connections, None),
+            ("gunicorn: website data, cache hit", direct + API, args.app_connections, None),
             ("gunicorn: website data, 304", direct + API, args.app_connections, etag),
             ("nginx TLS: static file, same bytes", edge + STATIC, 64, None),
             ("nginx TLS: website data, cached", edge + API, 64, None),
@@ -239,7 +239,7 @@ def main():
         ),
         "nginx_cached_p99_ms": figures["nginx TLS: website data, cached"]["p99_ms"],
         "gunicorn_hit_vs_bare_view": ratio(
-            "gunicorn: website data, Redis hit", "gunicorn: bare Django view"
+            "gunicorn: website data, cache hit", "gunicorn: bare Django view"
         ),
         "wake_up": wake,
         "errors": sum(figure["errors"] for figure in figures.values()),
@@ -250,7 +250,7 @@ def main():
     print(f"requests/s, p99 {p99:.2f} ms at 64 connections; its 304 answers ", end="")
     print(f"{summary['nginx_304_vs_cached']}x the 200's.")
     hit = summary["gunicorn_hit_vs_bare_view"]
-    print(f"Straight to gunicorn: a Redis hit answers {hit}x the bare Django view's requests/s.")
+    print(f"Straight to gunicorn: a cache hit answers {hit}x the bare Django view's requests/s.")
     print(f"Wake-up: {wake['readers']} readers waiting for a rebuild all have it ", end="")
     print(f"{wake['last_reader_after_build_ms']} ms after it is built (median of 5).")
     print("FIGURES " + json.dumps({"targets": figures, **summary}))
