@@ -4,7 +4,7 @@ PostgreSQL and Redis in DATABASE_URL / REDIS_URL.
 
 - Through nginx from the production template, over TLS (as deployed): the payload from nginx's
   cache beside the same bytes served by the same nginx as a static file, and the 304 on ETag.
-- Straight to gunicorn (what an nginx miss costs): a Redis hit beside a bare Django view.
+- Straight to gunicorn (what an nginx miss costs): a cache hit beside a bare Django view.
 - The wake-up: how soon readers waiting for a rebuild get it once it is done.
 
     make bench                                         # throwaway PostgreSQL and Redis
@@ -30,11 +30,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scripts.loopback_nginx import (
+from scripts.loopback import (
     ROOT,
     configure,
     free_port,
     self_signed_certificate,
+    start_gunicorn,
     wait_for_port,
 )
 
@@ -162,15 +163,7 @@ def main():
     env = environment(nginx.purge_url)
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "seed_demo")
-    server = subprocess.Popen(  # noqa: S603
-        [
-            PYTHON, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.conf.py",
-            "--bind", f"127.0.0.1:{app_port}", "--workers", str(args.workers),
-            "--access-logfile", "/dev/null",
-        ],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
+    server = start_gunicorn(env, app_port, workers=args.workers)
     try:
         wait_for_port(app_port, server)
         nginx.start()

@@ -28,8 +28,8 @@ from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench_website_data import PYTHON, ROOT, environment, manage
-from loopback_nginx import free_port, wait_for_port
+from bench_website_data import environment, manage
+from loopback import free_port, start_gunicorn, wait_for_port
 
 PATH = "/api/website-data/?locale=ar"
 
@@ -214,27 +214,7 @@ def main():
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "seed_demo")
     ports = [free_port(), free_port()]
-    servers = [
-        subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "-c",
-                "config/gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--access-logfile",
-                "/dev/null",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        for port in ports
-    ]
+    servers = [start_gunicorn(env, port) for port in ports]
     redis, postgres = Redis(env["REDIS_URL"]), Postgres(env["DATABASE_URL"])
     figures = {}
     try:

@@ -3,6 +3,7 @@ with the production settings, and nginx with the repository's configuration, its
 self-signed certificate filled in here. There is no Docker engine on these machines: this runs
 the same pieces the compose file runs, directly."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -14,11 +15,12 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg2
 import pytest
 
-from scripts.loopback_nginx import (
+from scripts.loopback import (
     ROOT,
     configure,
     free_port,
     self_signed_certificate,
+    start_gunicorn,
     wait_for_port,
 )
 
@@ -73,6 +75,25 @@ class Stack:
             name, _, value = line.partition(":")
             headers.setdefault(name.strip().lower(), value.strip())
         return Response(int(lines[0].split()[1]), headers, body)
+
+
+def figures_of(script, *args):
+    """Run scripts/`script` through scripts/with-services (its own PostgreSQL and Redis) and
+    return the figures it prints on its last line, `FIGURES {json}`."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    run = subprocess.run(
+        ["scripts/with-services", sys.executable, f"scripts/{script}", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    line = next((line for line in run.stdout.splitlines() if line.startswith("FIGURES ")), None)
+    assert line, run.stdout[-3000:] + run.stderr[-3000:]
+    figures = json.loads(line.removeprefix("FIGURES "))
+    print(json.dumps(figures, indent=1))
+    return figures
 
 
 def _database_url(name):
@@ -146,27 +167,6 @@ def start_varnish(workdir, port, app_port):
     )
 
 
-def start_app(env, port, log):
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "-c",
-            "config/gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-
-
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     """Two app servers on one PostgreSQL and Redis; nginx A in front of the first, nginx B of
@@ -231,7 +231,8 @@ def stack(tmp_path_factory):
         )
 
     apps = [
-        start_app(env, port, workdir / f"gunicorn-{n}.log") for n, port in enumerate(app_ports)
+        start_gunicorn(env, port, log=workdir / f"gunicorn-{n}.log")
+        for n, port in enumerate(app_ports)
     ]
     check = nginx_a.check()
     varnish = start_varnish(workdir, varnish_port, app_ports[0])

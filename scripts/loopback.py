@@ -1,13 +1,15 @@
 # ruff: noqa: S603, S607  (runs nginx and openssl with arguments of its own making)
-"""nginx from the repository's production template, on loopback: the stack tests and the
-benchmark run it exactly as compose/prod does, with ports, paths and a self-signed certificate
-filled in (there is no Docker engine on these machines)."""
+"""The production stack's own pieces on loopback: gunicorn with the repository's configuration,
+and nginx from the production template with ports, paths and a self-signed certificate filled
+in. The stack tests, the benchmark and the fault drill run them as compose/prod does (there is
+no Docker engine on these machines)."""
 
 import os
 import re
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +44,18 @@ def render(template, values):
         return str(values[match.group(1)])
 
     return re.sub(r"\$\{([A-Z_]+)\}", value, template)
+
+
+def start_gunicorn(env, port, workers=2, log=None):
+    """gunicorn with config/gunicorn.conf.py on 127.0.0.1:`port`; its log to `log` (a path),
+    or its access log nowhere."""
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.conf.py"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    if log is None:
+        return subprocess.Popen([*command, "--access-logfile", "/dev/null"], cwd=ROOT, env=env)
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
 
 
 def self_signed_certificate(directory, server_name):
