@@ -47,7 +47,7 @@ def website_data(request: HttpRequest) -> HttpResponse:
         return website_data_preview(token, locale if "locale" in request.GET else None, sections)
 
     payload = get_website_data(locale, sections)
-    had_at = time.monotonic()
+    read_at = time.monotonic()
     etag = f'"{payload.entry.version}"'
     response: HttpResponse
     if_none_match = request.headers.get("If-None-Match")
@@ -67,7 +67,7 @@ def website_data(request: HttpRequest) -> HttpResponse:
         response["Cache-Control"] = "no-cache"
         return response
     patch_public_cache_headers(response, payload.entry.expires_at, cache_tags(locale, sections))
-    if not payload.current or too_late_to_share(had_at):
+    if not payload.current or too_late_to_share(read_at):
         mark_unshareable(response)
     return response
 

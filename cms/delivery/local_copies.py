@@ -28,6 +28,7 @@ from typing import Any
 
 from django.conf import settings
 
+from .background import Background
 from .stores import Entry, ack_key, channel
 
 logger = logging.getLogger(__name__)
@@ -145,29 +146,17 @@ def _listen_once(client: Any, pubsub: Any, stopping: threading.Event) -> None:
         local_copies.heard()
 
 
-_started: threading.Thread | None = None
-_stopping = threading.Event()
+_thread = Background("purge-listener")
 
 
 def start() -> None:
     """Listen in a daemon thread of this process (once per process), if the cache is Redis."""
-    global _started
-    if not settings.CACHES["default"]["BACKEND"].startswith("django_redis."):
-        return
-    if _started is not None and _started.is_alive():
-        return
-    from django_redis import get_redis_connection
+    if settings.CACHES["default"]["BACKEND"].startswith("django_redis."):
+        from django_redis import get_redis_connection
 
-    _stopping.clear()
-    _started = threading.Thread(
-        target=listen, args=(get_redis_connection("default"), _stopping), name="purge-listener"
-    )
-    _started.daemon = True
-    _started.start()
+        _thread.start(listen, get_redis_connection("default"), _thread.stopping)
 
 
 def stop() -> None:
-    _stopping.set()
-    if _started is not None:
-        _started.join(5)
+    _thread.stop()
     local_copies.deaf()

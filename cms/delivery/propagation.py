@@ -82,8 +82,8 @@ class EdgePurgeMiddleware:
 
 def unreached_message(failed: list[edge.Outcome]) -> str:
     return gettext(
-        "Published, but %(caches)s could not be told yet: it may show the previous version "
-        "for up to %(seconds)d seconds. It is being retried."
+        "The change is live, but %(caches)s could not be told yet: it may show the previous "
+        "version for up to %(seconds)d seconds. It is being retried."
     ) % {
         "caches": ", ".join(outcome.cache for outcome in failed),
         "seconds": settings.CMS_SHARED_MAX_AGE,
@@ -102,10 +102,10 @@ def settle_seconds() -> float:
     return float(settings.CMS_EDGE_SETTLE_MS) / 1000
 
 
-def too_late_to_share(started: float) -> bool:
-    """Whether a response whose reading began at `started` (time.monotonic()) is too old for
-    a shared cache to keep: it may have been read before a purge it would then outlive."""
-    return bool(settings.CMS_EDGE_CACHES) and (time.monotonic() - started > settle_seconds() / 2)
+def too_late_to_share(read_at: float) -> bool:
+    """Whether a response whose content was read at `read_at` (time.monotonic()) is too old
+    for a shared cache to keep: it may have been read before a purge it would then outlive."""
+    return bool(settings.CMS_EDGE_CACHES) and (time.monotonic() - read_at > settle_seconds() / 2)
 
 
 def mark_unshareable(response: HttpResponseBase) -> None:

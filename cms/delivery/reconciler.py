@@ -5,17 +5,16 @@ made during an outage reaches every process shortly after Redis is back, includi
 that never noticed the outage and would otherwise go on trusting what Redis held."""
 
 import logging
-import threading
 
 from django.db import close_old_connections, connections
 
 from . import edge
+from .background import Background
 from .cache import payload_cache
 
 logger = logging.getLogger(__name__)
 
-_started: threading.Thread | None = None
-_stopping = threading.Event()
+_thread = Background("purge-reconciler")
 
 
 def apply_kept_purges() -> bool:
@@ -28,7 +27,7 @@ def apply_kept_purges() -> bool:
 
 
 def _run(interval: float) -> None:
-    while not _stopping.wait(interval):
+    while not _thread.stopping.wait(interval):
         close_old_connections()  # a connection the database dropped meanwhile
         try:
             apply_kept_purges()
@@ -39,17 +38,10 @@ def _run(interval: float) -> None:
 
 def start(interval: float) -> None:
     """Look every `interval` seconds, in a daemon thread of this process (once per process)."""
-    global _started
-    if interval <= 0 or (_started is not None and _started.is_alive()):
-        return
-    _stopping.clear()
-    _started = threading.Thread(target=_run, args=(interval,), name="purge-reconciler")
-    _started.daemon = True
-    _started.start()
+    if interval > 0:
+        _thread.start(_run, interval)
 
 
 def stop() -> None:
     """Stop looking (tests; a worker's thread simply ends with the process)."""
-    _stopping.set()
-    if _started is not None:
-        _started.join(5)
+    _thread.stop()

@@ -28,9 +28,7 @@ def wait_until(condition, seconds=3.0):
 
 
 @pytest.fixture
-def listening(settings):
-    if not settings.CACHES["default"]["BACKEND"].startswith("django_redis"):
-        pytest.skip("copies are kept in step through Redis")
+def listening():
     listener.start()
     wait_until(local_copies.usable)
     yield
