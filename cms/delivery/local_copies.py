@@ -21,6 +21,7 @@ import contextlib
 import json
 import logging
 import select
+import socket
 import threading
 import time
 from collections.abc import Sequence
@@ -35,6 +36,19 @@ logger = logging.getLogger(__name__)
 
 PING_EVERY = 0.05  # seconds between the listener's pings
 SILENCE_LIMIT = 0.2  # no word from Redis for this long: copies are not used, and dropped
+
+
+# How Redis answers a PING on a subscribed connection (RESP2 and the inline form).
+_PONGS = (b"*2\r\n$4\r\npong\r\n$0\r\n\r\n", b"+PONG\r\n")
+
+
+def _only_pongs(unread: bytes, looked_at: int = 256) -> bool:
+    """Whether `unread` (the first `looked_at` bytes waiting at most) is nothing but pongs."""
+    if not unread or len(unread) >= looked_at:  # closed, or more than we looked at
+        return False
+    for pong in _PONGS:
+        unread = unread.replace(pong, b"")
+    return unread == b""
 
 
 class LocalCopies:
@@ -53,9 +67,10 @@ class LocalCopies:
             return False
         try:
             unread, _, _ = select.select([sock], [], [], 0)
-        except (OSError, ValueError):  # closed meanwhile
+            # The listener's own pongs, not read yet, are no news: look without taking them.
+            return not unread or _only_pongs(sock.recv(256, socket.MSG_PEEK | socket.MSG_DONTWAIT))
+        except (OSError, ValueError):  # closed meanwhile, or nothing there after all
             return False
-        return not unread
 
     def get(self, key: str) -> Entry | None:
         entry = self._copies.get(key)
