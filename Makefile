@@ -30,17 +30,18 @@ seed: migrate ## Load the demo content in English and Arabic (idempotent)
 superuser: migrate ## Create the admin user (DJANGO_SUPERUSER_* or a generated password)
 	$(PY) manage.py ensure_superuser
 
-run: seed superuser ## Bring up the CMS with demo content on http://127.0.0.1:8000
+run: seed superuser ## Bring up the CMS (and its worker) with demo content on http://127.0.0.1:8000
 	@echo "Admin: http://$(HOST):$(PORT)/admin/"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py cms_worker & trap 'kill %1' EXIT; $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv ## Run the test suite, with coverage, against a throwaway PostgreSQL and Redis
 	scripts/install-system-deps
 	scripts/with-services $(PY) -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
-bench: venv ## Benchmark /api/website-data/ through nginx (TLS, its cache) and straight to gunicorn
+bench: venv ## Benchmark /api/website-data/ (nginx, gunicorn) and publishing with webhooks
 	scripts/install-system-deps
 	scripts/with-services $(PY) scripts/bench_website_data.py $(BENCH_ARGS)
+	scripts/with-services $(PY) scripts/bench_publish.py
 
 drill: venv ## Freeze and kill the real Redis and PostgreSQL under load; print what readers saw
 	scripts/install-system-deps

@@ -7,11 +7,14 @@ class CmsConfig(AppConfig):
     verbose_name = "Headless CMS"
 
     def ready(self) -> None:
+        from .delivery.propagation import propagated
         from .delivery.signal_handlers import register_signal_handlers
         from .editorial.roles import connect_locale_teams, ensure_roles_after_migrate
+        from .webhooks.events import record
 
         register_signal_handlers()
         connect_locale_teams()
+        propagated.connect(record)  # receipts, and the frontends told by the worker
 
         # cms comes last in INSTALLED_APPS, so every permission (Wagtail's extra snippet
         # permissions included) exists by the time this runs.

@@ -2,5 +2,22 @@
 
 from .delivery.models import ContentGeneration, PendingPurge
 from .editorial.models import LocaleTeam, WebsiteCache
+from .webhooks.models import (
+    PublishReceipt,
+    ReceiptItem,
+    WebhookAttempt,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
-__all__ = ["ContentGeneration", "LocaleTeam", "PendingPurge", "WebsiteCache"]
+__all__ = [
+    "ContentGeneration",
+    "LocaleTeam",
+    "PendingPurge",
+    "PublishReceipt",
+    "ReceiptItem",
+    "WebhookAttempt",
+    "WebhookEndpoint",
+    "WebhookEvent",
+    "WebsiteCache",
+]

@@ -15,6 +15,10 @@ from wagtail.snippets.action_menu import ActionMenuItem
 from sitecontent.models import SITE_PREVIEW_HOOK, SiteContent
 from sitecontent.permissions import LOCALES_OF_USER_HOOK
 
+from .editorial import (
+    receipts_admin,  # noqa: F401 (registers its hooks: publish receipts)
+    webhooks_admin,  # noqa: F401 (registers Settings → Webhooks)
+)
 from .editorial.locale_access import locales_of_user
 from .editorial.preview import may_preview, site_preview_data
 from .editorial.views import (

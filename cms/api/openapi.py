@@ -1,8 +1,9 @@
 """The OpenAPI document of the API: written by hand in openapi.json for the project's own
-endpoints (each section's schema is part of its contract with the frontends), with what the
-code decides filled in here: the section names (from the section registry), the locales
-accepted (from the settings), and Wagtail API v2's endpoints (from the router). The document
-says exactly what the server accepts; the fuzzer (tests/stack/test_fuzz.py) holds it to that."""
+endpoints and the webhooks it sends (each section's schema is part of its contract with the
+frontends), with what the code decides filled in here: the section names (from the section
+registry), the locales accepted (from the settings), and Wagtail API v2's endpoints (from the
+router). The document says exactly what the server accepts; the fuzzer
+(tests/stack/test_fuzz.py) holds it to that."""
 
 import copy
 import json
@@ -126,10 +127,12 @@ def openapi_document() -> dict[str, Any]:
         "items": locale_schema(),
         "description": "Empty or null: every locale.",
     }
-    info = document["components"]["schemas"]["Info"]
-    info["properties"]["sections"]["items"] = {
-        "type": "string",
-        "enum": [section.field for section in SECTIONS],
-    }
+    schemas = document["components"]["schemas"]
+    # Payload fields, as the API info, receipts and webhooks name the sections.
+    for schema in (schemas["Info"], schemas["PublishReceipt"], schemas["ContentChange"]):
+        schema["properties"]["sections"]["items"] = {
+            "type": "string",
+            "enum": [section.field for section in SECTIONS],
+        }
     document["paths"].update(v2_paths())
     return document

@@ -1,6 +1,6 @@
-"""The project's own API endpoints: website data, cache refresh, translation status, the
-OpenAPI document. Each is a thin view: cms.api.endpoint does methods, auth and errors,
-cms.api.inputs validates, cms.delivery and cms.editorial do the work."""
+"""The project's own API endpoints: website data, cache refresh, translation status, publish
+receipts, the OpenAPI document. Each is a thin view: cms.api.endpoint does methods, auth and
+errors, cms.api.inputs validates, cms.delivery, cms.editorial and cms.webhooks do the work."""
 
 import functools
 import time
@@ -17,6 +17,7 @@ from cms.delivery.propagation import mark_unshareable, too_late_to_share
 from cms.delivery.sections import Section
 from cms.editorial.preview import DraftGone, PreviewTokenError, preview_payload
 from cms.editorial.translation_status import status_for
+from cms.webhooks import receipts
 
 from .endpoint import api_endpoint
 from .envelope import envelope_around, error_response, json_response, success_response
@@ -111,6 +112,17 @@ def translation_status(request: HttpRequest) -> HttpResponse:
     if locale == default_locale():
         raise InvalidRequest(f"{locale} is the source locale: ask for a translation.")
     return success_response(status_for(locale), f"Translation status of {locale}.")
+
+
+@api_endpoint("GET", token=True)
+def publish_receipt(request: HttpRequest, receipt_id: int) -> HttpResponse:
+    """Where one publish stands: Redis, each shared cache, each frontend told, with times
+    (bearer token only: it names who published)."""
+    receipt = receipts.find(receipt_id)
+    if receipt is None:
+        return error_response(404, f"No publish receipt {receipt_id}.")
+    data = receipts.as_json(receipt)
+    return success_response(data, f"Publish receipt {receipt_id}: {data['summary']}.")
 
 
 @api_endpoint("GET", public_cache=True)

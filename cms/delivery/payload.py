@@ -271,7 +271,8 @@ def refresh(locale_codes: Sequence[str], sections: Collection[Section]) -> list[
     for code, (entry, _) in zip(locale_codes, prepared, strict=True):
         last_known_good.keep(code, entry)
     # What the shared caches in front of the API hold may be older than what was just built.
-    propagation.to_edges({(code, section) for code in locale_codes for section in sections})
+    pairs = {(code, section) for code in locale_codes for section in sections}
+    propagation.finish(propagation.Propagation(pairs, kind="cache.refreshed"))
     ordered = [section for section in SECTIONS if section in sections]
     return [
         {

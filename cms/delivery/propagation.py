@@ -6,7 +6,10 @@ purged from every layer that caches them, in order, before the change's request 
    or a CDN, purged at once, after a short settling time (below).
 
 Signal handlers call `after_commit` while the change's transaction is open; the pairs are
-propagated when it commits.
+propagated when it commits. Once every cache has been told, `propagated` is sent with a
+`Propagation`: what changed, who changed it, and when each cache was purged. Whatever else
+must hear of a change (cms.webhooks: frontends, publish receipts) listens to it; this module
+knows nothing of them.
 
 Why the settling time: a reader that read Redis just before the purge can still be on its way
 to nginx when nginx is purged, and nginx would then keep the old payload after the purge. So
@@ -20,12 +23,17 @@ purge, and purged with it, or not stored at all.
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
+from django.db import models, transaction
+from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponseBase
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from . import edge
@@ -36,29 +44,84 @@ from .models import ContentGeneration
 from .sections import Section
 
 
-def after_commit(sections: Iterable[Section], locale_codes: Iterable[str]) -> None:
+@dataclass(frozen=True)
+class ChangedItem:
+    """A snippet, page, image or setting whose change was propagated."""
+
+    content_type_id: int
+    object_id: str
+    label: str
+    locale: str = ""
+
+    @classmethod
+    def of(cls, instance: models.Model) -> "ChangedItem":
+        from django.contrib.contenttypes.models import ContentType
+
+        locale = getattr(getattr(instance, "locale", None), "language_code", "")
+        return cls(
+            ContentType.objects.get_for_model(instance, for_concrete_model=False).pk,
+            str(instance.pk),
+            str(instance)[:200],
+            locale,
+        )
+
+
+@dataclass
+class Propagation:
+    """One change (or one request's changes) as every cache was told of it."""
+
+    pairs: Pairs
+    items: list[ChangedItem] = field(default_factory=list)
+    kind: str = "content.published"  # or "cache.refreshed": rebuilt, not changed
+    user: Any = None  # who made the change, when it came through a request
+    redis_purged_at: datetime | None = None
+    edges: list[edge.Outcome] = field(default_factory=list)
+    edges_purged_at: datetime | None = None
+
+
+# Sent once every cache in front of the API was told of a change; `propagation` is a
+# Propagation. Receivers must not raise: the change is live whatever they do.
+propagated = Signal()
+
+
+def after_commit(
+    sections: Iterable[Section], locale_codes: Iterable[str], item: models.Model | None = None
+) -> None:
     """Propagate these sections of these locales once the current transaction commits; and,
     within it, move the content generation on, so no process serves a copy from memory that
-    predates the change."""
+    predates the change. `item` is what changed, for those who hear of it."""
     pairs = {(code, section) for code in locale_codes for section in sections}
     if pairs:
         ContentGeneration.advance()
-        transaction.on_commit(partial(propagate, pairs))  # at once when none is open
+        items = [ChangedItem.of(item)] if item is not None and item.pk is not None else []
+        transaction.on_commit(partial(propagate, pairs, items))  # at once when none is open
 
 
 _request = threading.local()
 
 
-def propagate(pairs: Pairs) -> list[edge.Outcome]:
+def propagate(pairs: Pairs, items: Iterable[ChangedItem] = ()) -> list[edge.Outcome]:
     """Purge Redis, then every shared cache; returns what each shared cache said. Within a
     request (EdgePurgeMiddleware), the shared caches are purged once, for every change the
     request made, just before it answers."""
     payload_cache.purge(key for code, section in pairs for key in keys_for([code], [section]))
-    batch: Pairs | None = getattr(_request, "edge_batch", None)
+    batch: Propagation | None = getattr(_request, "batch", None)
     if batch is not None:
-        batch |= pairs
+        batch.pairs |= pairs
+        batch.items.extend(item for item in items if item not in batch.items)
+        batch.redis_purged_at = timezone.now()
         return []
-    return to_edges(pairs)
+    change = Propagation(set(pairs), list(items), redis_purged_at=timezone.now())
+    return finish(change)
+
+
+def finish(change: Propagation) -> list[edge.Outcome]:
+    """Tell the shared caches, then whoever listens (`propagated`)."""
+    change.edges = to_edges(change.pairs)
+    change.edges_purged_at = timezone.now()
+    if change.pairs:
+        propagated.send(sender=Propagation, propagation=change)
+    return change.edges
 
 
 class EdgePurgeMiddleware:
@@ -70,12 +133,19 @@ class EdgePurgeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        _request.edge_batch = set()
+        if getattr(_request, "batch", None) is not None:
+            # A request made within a request (Wagtail's previews render that way): its
+            # changes, if any, are the outer request's.
+            return self.get_response(request)
+        _request.batch = Propagation(set())
         try:
             return self.get_response(request)
         finally:
-            pairs, _request.edge_batch = _request.edge_batch, None
-            failed = [outcome for outcome in to_edges(pairs) if not outcome.ok]
+            change, _request.batch = _request.batch, None
+            if change.pairs:  # (a request that changed nothing never loads its user)
+                user = getattr(request, "user", None)
+                change.user = user if user is not None and user.is_authenticated else None
+            failed = [outcome for outcome in finish(change) if not outcome.ok]
             if failed and hasattr(request, "_messages"):  # an admin page: tell the editor
                 messages.warning(request, unreached_message(failed))
 

@@ -59,9 +59,11 @@ def showing_locales_of_all(model: type[Model], items: Iterable[tuple[Any, str]])
     }
 
 
-def purge_after_commit(sections: Iterable[Section], locale_codes: Iterable[str]) -> None:
-    """Forget these sections, in every cache, once the change commits."""
-    propagation.after_commit(list(sections), set(locale_codes))
+def purge_after_commit(
+    sections: Iterable[Section], locale_codes: Iterable[str], item: Model | None = None
+) -> None:
+    """Forget these sections, in every cache, once the change (of `item`) commits."""
+    propagation.after_commit(list(sections), set(locale_codes), item)
 
 
 # Site-content snippets
@@ -90,7 +92,7 @@ def site_content_saved(sender: type[Model], instance: Any, **kwargs: Any) -> Non
 def site_content_changed(sender: type[Model], instance: Any, **kwargs: Any) -> None:
     """A live item changed, went live, went offline, or was deleted."""
     locales = showing_locales(sender, instance.translation_key, instance.locale.language_code)
-    purge_after_commit(showing(sender), locales)
+    purge_after_commit(showing(sender), locales, instance)
 
 
 def site_content_reordered(sender: type[Model], translation_keys: Any, **kwargs: Any) -> None:
@@ -113,7 +115,7 @@ def page_changed(sender: Any, instance: Page, **kwargs: Any) -> None:
     # Where links to this page's translation group resolve to this very page: its own locale,
     # and the locales without a live translation of it (links fall back to the linked page).
     resolving_here = showing_locales(Page, page.translation_key, page.locale.language_code)
-    purge_after_commit(showing(page.specific_class), resolving_here)
+    purge_after_commit(showing(page.specific_class), resolving_here, page)
     group_keys = Page.objects.descendant_of(page, inclusive=True).values("translation_key")
     for section in SECTIONS:
         if section.links_to_pages:
@@ -145,10 +147,10 @@ def image_changed(sender: Any, instance: Model, **kwargs: Any) -> None:
             users = model._default_manager.filter(**{field: instance})
             if model in section.settings:
                 if users.exists():
-                    purge_after_commit([section], supported_locales())
+                    purge_after_commit([section], supported_locales(), instance)
             else:
                 rows = users.values_list("translation_key", "locale__language_code")
-                purge_after_commit([section], showing_locales_of_all(model, rows))
+                purge_after_commit([section], showing_locales_of_all(model, rows), instance)
 
 
 def image_deleted(sender: Any, instance: Model, **kwargs: Any) -> None:
@@ -157,7 +159,7 @@ def image_deleted(sender: Any, instance: Model, **kwargs: Any) -> None:
 
 
 def settings_saved(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    purge_after_commit(with_settings(sender), supported_locales())
+    purge_after_commit(with_settings(sender), supported_locales(), instance)
 
 
 def register_signal_handlers() -> None:

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_guid",
     "rest_framework",
     "wagtail.api.v2",
+    "django_tasks",
+    "django_tasks_db",
     # Project apps last: cms sets up roles after every other app's permissions exist.
     "home",
     "sitecontent",
@@ -137,7 +139,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Wagtail admin templates the project extends: searched before the apps' templates,
+        # since cms comes after wagtail.admin in INSTALLED_APPS (cms/editorial/receipts_admin.py).
+        "DIRS": [BASE_DIR / "cms" / "templates" / "cms" / "receipts" / "overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -147,6 +151,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
             ],
+            # {% load publish_receipts %}: the tags of the admin's publish receipts.
+            "libraries": {"publish_receipts": "cms.editorial.receipts_admin"},
         },
     },
 ]
@@ -307,6 +313,30 @@ CMS_PREVIEW_TOKEN_MAX_AGE = env.int("CMS_PREVIEW_TOKEN_MAX_AGE", default=30 * 60
 # Where the admin sends people to see a draft on the real frontend, if it has a preview page:
 # e.g. "https://www.example.com/preview?token={token}&locale={locale}". Empty: API link only.
 CMS_FRONTEND_PREVIEW_URL = env.str("CMS_FRONTEND_PREVIEW_URL", default="")
+
+# Background work (django-tasks): Wagtail's own tasks run at once, as before; webhook
+# deliveries go to a queue in the database that the worker (`manage.py cms_worker`) runs.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "webhooks": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["webhooks"]},
+}
+# Webhooks (cms/webhooks): publishes within this window go out as one event per endpoint and
+# locale; failed deliveries are retried after each of these delays in turn (seconds, with
+# jitter; about 28 hours in all), then given up.
+CMS_WEBHOOK_COALESCE_MS = env.int("CMS_WEBHOOK_COALESCE_MS", default=1000)
+CMS_WEBHOOK_RETRY_DELAYS = [
+    int(delay)
+    for delay in env.list(
+        "CMS_WEBHOOK_RETRY_DELAYS",
+        default=["5", "30", "120", "600", "1800", "3600", "7200", "14400", "28800", "43200"],
+    )
+]
+CMS_WEBHOOK_TIMEOUT_SECONDS = env.float("CMS_WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+# Whether endpoints may be on private, loopback or link-local addresses (never in production
+# unless the frontends are on the internal network: it lets editors reach it).
+CMS_WEBHOOK_ALLOW_PRIVATE = env.bool("CMS_WEBHOOK_ALLOW_PRIVATE", default=False)
+CMS_WEBHOOK_SECRET_GRACE_HOURS = env.int("CMS_WEBHOOK_SECRET_GRACE_HOURS", default=24)
+CMS_WEBHOOK_LOG_DAYS = env.int("CMS_WEBHOOK_LOG_DAYS", default=30)
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"

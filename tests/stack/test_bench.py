@@ -11,3 +11,10 @@ def test_the_benchmark_runs_every_target_through_nginx_and_gunicorn_without_an_e
     assert all(target["rps"] > 0 for target in figures["targets"].values())
     assert figures["errors"] == 0
     assert figures["wake_up"]["readers"] == 8
+
+
+def test_the_publish_benchmark_times_publishes_with_and_without_webhook_endpoints():
+    figures = figures_of("bench_publish.py", "--publishes", 3, "--rounds", 1)
+    assert figures["publish"]["0"]["publishes"] == 3
+    assert figures["publish"]["10"]["publishes"] == 3
+    assert figures["ratio_10_to_0"] > 0

@@ -36,7 +36,16 @@ def test_the_database_and_redis_are_never_published_to_the_host(compose):
 
 def test_the_production_stack_has_its_services_and_volumes():
     spec = load("prod")
-    assert set(spec["services"]) == {"web", "migrate", "static", "nginx", "certbot", "db", "redis"}
+    assert set(spec["services"]) == {
+        "web",
+        "worker",
+        "migrate",
+        "static",
+        "nginx",
+        "certbot",
+        "db",
+        "redis",
+    }
     assert {"db-data", "media", "static", "certificates"} <= set(spec["volumes"])
     published = {name for name, service in spec["services"].items() if "ports" in service}
     assert published == {"nginx"}
@@ -49,6 +58,19 @@ def test_migrations_run_once_per_deploy_not_in_the_web_command():
     assert "command" not in services["web"]  # the image's gunicorn CMD
     assert services["web"]["depends_on"]["migrate"] == {
         "condition": "service_completed_successfully"
+    }
+
+
+def test_both_stacks_run_the_background_worker_after_migrations():
+    for name in ("dev", "prod"):
+        worker = load(name)["services"]["worker"]
+        assert worker["command"] == ["python", "manage.py", "cms_worker"]
+        assert "ports" not in worker
+    prod = load("prod")["services"]["worker"]
+    assert prod["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    assert prod["restart"] == "unless-stopped"
+    assert load("dev")["services"]["worker"]["depends_on"]["web"] == {
+        "condition": "service_healthy"  # the web service migrates first in development
     }
 
 

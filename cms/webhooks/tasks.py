@@ -1,0 +1,62 @@
+"""The worker's one task (django-tasks, the database backend of the `webhooks` alias): fan the
+new receipts out into events and send every event that is due, several at once, so a receiver
+that hangs holds up only its own deliveries.
+
+Each publish schedules a run after the coalescing window, and each retry one at its time; a
+worker also runs it every few seconds on its own (cms_worker), so nothing waits on a task that
+a killed worker left half done.
+"""
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
+
+from . import events, sending
+from .models import WebhookEvent
+
+logger = logging.getLogger(__name__)
+
+SENDERS = 8  # events sent at once by one worker
+
+
+@task(backend="webhooks", queue_name="webhooks")
+def dispatch() -> int:
+    """Fan out, then send what is due; returns the number of attempts made."""
+    events.fan_out()
+    claimed = [event for pk in sending.due() if (event := sending.claim(pk)) is not None]
+    prepared = [(event.endpoint.url, *sending.prepare(event)) for event in claimed]
+    if prepared:
+        # Only the network waits in threads; the database is read and written here.
+        with ThreadPoolExecutor(max_workers=min(SENDERS, len(prepared))) as pool:
+            answers = list(pool.map(lambda args: sending.post(*args), prepared))
+        for event, answer in zip(claimed, answers, strict=True):
+            sending.record(event, answer)
+    _schedule_next_retry()
+    return len(prepared)
+
+
+def schedule(at: datetime, unless_waiting: bool = False) -> None:
+    """Run `dispatch` at `at` (or soon after); `unless_waiting`: only if no run not started
+    yet is already due by then."""
+    if unless_waiting:
+        waiting = DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY, task_path=dispatch.module_path, run_after__lte=at
+        )
+        if waiting.exists():
+            return
+    dispatch.using(run_after=at).enqueue()
+
+
+def _schedule_next_retry() -> None:
+    upcoming = (
+        WebhookEvent.objects.filter(status=WebhookEvent.Status.RETRYING)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if upcoming is not None:
+        schedule(max(upcoming, timezone.now()), unless_waiting=True)

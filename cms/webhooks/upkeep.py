@@ -1,0 +1,64 @@
+"""What a worker does on its own, besides the tasks it is given: every few seconds, the work a
+killed worker left undone (receipts not fanned out, events whose lease ran out, retries whose
+task was lost); every hour, pruning the delivery log and finished task results."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, connections
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from cms.delivery.background import Background
+
+from .models import PublishReceipt, WebhookAttempt, WebhookEvent
+
+logger = logging.getLogger(__name__)
+
+SWEEP_EVERY = 5.0  # seconds
+PRUNE_EVERY = 3600.0
+
+_thread = Background("webhook-upkeep")
+
+
+def prune() -> int:
+    """Forget log rows, finished events and receipts older than CMS_WEBHOOK_LOG_DAYS, and
+    finished task results older than a day; returns the number of rows removed."""
+    before = timezone.now() - timedelta(days=settings.CMS_WEBHOOK_LOG_DAYS)
+    removed = WebhookAttempt.objects.filter(at__lt=before).delete()[0]
+    finished = [WebhookEvent.Status.DELIVERED, WebhookEvent.Status.FAILED]
+    removed += WebhookEvent.objects.filter(created_at__lt=before, status__in=finished).delete()[0]
+    removed += PublishReceipt.objects.filter(created_at__lt=before, events=None).delete()[0]
+    removed += (
+        DBTaskResult.objects.finished()
+        .filter(finished_at__lt=timezone.now() - timedelta(days=1))
+        .delete()[0]
+    )
+    return removed
+
+
+def _run(sweep_every: float) -> None:
+    from .tasks import dispatch
+
+    last_prune = 0.0
+    elapsed = 0.0
+    while not _thread.stopping.wait(sweep_every):
+        elapsed += sweep_every
+        close_old_connections()
+        try:
+            dispatch.call()
+            if elapsed - last_prune >= PRUNE_EVERY or last_prune == 0.0:
+                last_prune = elapsed
+                prune()
+        except Exception:  # the database is down: the next round tries again
+            logger.warning("Webhook upkeep failed; trying again shortly", exc_info=True)
+    connections.close_all()
+
+
+def start(sweep_every: float = SWEEP_EVERY) -> None:
+    _thread.start(_run, sweep_every)
+
+
+def stop() -> None:
+    _thread.stop()
