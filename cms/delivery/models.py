@@ -59,3 +59,21 @@ class PendingEdgePurge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} on {self.cache}"
+
+
+class UnfinishedPropagation(models.Model):
+    """A committed change not yet propagated: written in the change's own transaction, deleted
+    once every cache was purged and `propagated` was sent. A process that dies in between
+    (killed, out of memory) leaves it, and another process finishes the job
+    (cms.delivery.propagation.replay_unfinished): no change is ever left unannounced."""
+
+    pairs = models.JSONField()  # [[locale code, section key], …]
+    items = models.JSONField(default=list)  # cms.delivery.propagation.ChangedItem fields
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        app_label = "cms"
+        verbose_name = _("unfinished propagation")
+
+    def __str__(self) -> str:
+        return f"{len(self.pairs)} section(s) changed at {self.created_at}"

@@ -20,17 +20,18 @@ keep it (`too_late_to_share`); so does one built from the database while a purge
 purge, and purged with it, or not stored at all.
 """
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
@@ -40,8 +41,8 @@ from . import edge
 from .cache import payload_cache
 from .edge import Pairs
 from .keys import keys_for
-from .models import ContentGeneration
-from .sections import Section
+from .models import ContentGeneration, UnfinishedPropagation
+from .sections import Section, find
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Propagation:
     redis_purged_at: datetime | None = None
     edges: list[edge.Outcome] = field(default_factory=list)
     edges_purged_at: datetime | None = None
+    unfinished: set[int] = field(default_factory=set)  # its UnfinishedPropagation rows
 
 
 # Sent once every cache in front of the API was told of a change; `propagation` is a
@@ -94,13 +96,21 @@ def after_commit(
     if pairs:
         ContentGeneration.advance()
         items = [ChangedItem.of(item)] if item is not None and item.pk is not None else []
-        transaction.on_commit(partial(propagate, pairs, items))  # at once when none is open
+        unfinished = UnfinishedPropagation.objects.create(
+            pairs=sorted([code, section.key] for code, section in pairs),
+            items=[asdict(changed) for changed in items],
+        )
+        # At once when no transaction is open.
+        transaction.on_commit(partial(propagate, pairs, items, {unfinished.pk}))
 
 
 _request = threading.local()
+logger = logging.getLogger(__name__)
 
 
-def propagate(pairs: Pairs, items: Iterable[ChangedItem] = ()) -> list[edge.Outcome]:
+def propagate(
+    pairs: Pairs, items: Iterable[ChangedItem] = (), unfinished: Iterable[int] = ()
+) -> list[edge.Outcome]:
     """Purge Redis, then every shared cache; returns what each shared cache said. Within a
     request (EdgePurgeMiddleware), the shared caches are purged once, for every change the
     request made, just before it answers."""
@@ -110,18 +120,53 @@ def propagate(pairs: Pairs, items: Iterable[ChangedItem] = ()) -> list[edge.Outc
         batch.pairs |= pairs
         batch.items.extend(item for item in items if item not in batch.items)
         batch.redis_purged_at = timezone.now()
+        batch.unfinished |= set(unfinished)
         return []
-    change = Propagation(set(pairs), list(items), redis_purged_at=timezone.now())
+    change = Propagation(
+        set(pairs), list(items), redis_purged_at=timezone.now(), unfinished=set(unfinished)
+    )
     return finish(change)
 
 
 def finish(change: Propagation) -> list[edge.Outcome]:
-    """Tell the shared caches, then whoever listens (`propagated`)."""
+    """Tell the shared caches, then whoever listens (`propagated`); then the change is done
+    with, in the same transaction as what the listeners record of it."""
     change.edges = to_edges(change.pairs)
     change.edges_purged_at = timezone.now()
     if change.pairs:
-        propagated.send(sender=Propagation, propagation=change)
+        try:
+            with transaction.atomic():
+                propagated.send(sender=Propagation, propagation=change)
+                UnfinishedPropagation.objects.filter(pk__in=change.unfinished).delete()
+        except DatabaseError:  # the change is live; it is announced again once the database is
+            logger.exception("Could not finish propagating %s", sorted(change.unfinished))
     return change.edges
+
+
+REPLAY_AFTER = timedelta(seconds=30)  # far longer than any propagation takes
+
+
+def replay_unfinished() -> int:
+    """Finish the propagations a process began and died before finishing (older than
+    REPLAY_AFTER): purge, tell the shared caches and the listeners. Returns how many."""
+    with transaction.atomic():
+        rows = list(
+            UnfinishedPropagation.objects.select_for_update(skip_locked=True)
+            .filter(created_at__lt=timezone.now() - REPLAY_AFTER)
+            .order_by("pk")[:100]
+        )
+        if not rows:
+            return 0
+        pairs = {
+            (code, section)
+            for row in rows
+            for code, key in row.pairs
+            if (section := find(key)) is not None
+        }
+        items = list(dict.fromkeys(ChangedItem(**item) for row in rows for item in row.items))
+        logger.warning("Finishing %d propagation(s) a process left unfinished", len(rows))
+        propagate(pairs, items, {row.pk for row in rows})
+    return len(rows)
 
 
 class EdgePurgeMiddleware:

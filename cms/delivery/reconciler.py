@@ -8,7 +8,7 @@ import logging
 
 from django.db import close_old_connections, connections
 
-from . import edge
+from . import edge, propagation
 from .background import Background
 from .cache import payload_cache
 
@@ -23,6 +23,7 @@ def apply_kept_purges() -> bool:
     from .models import PendingPurge
 
     redis_done = not PendingPurge.objects.exists() or payload_cache.reconcile()
+    propagation.replay_unfinished()
     return edge.retry_kept() and redis_done
 
 

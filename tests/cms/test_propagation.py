@@ -5,10 +5,12 @@ unreachable one is a closed port on loopback."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cms.delivery import edge, propagation
-from cms.delivery.models import PendingEdgePurge
+from cms.delivery.models import PendingEdgePurge, UnfinishedPropagation
 from cms.delivery.sections import find
+from cms.webhooks.models import PublishReceipt
 from sitecontent.models import Hero
 from tests.factories import HeroFactory, publish
 
@@ -102,3 +104,39 @@ def test_the_editor_is_told_when_a_cache_could_not_be_purged(editor_client, unre
     assert ("nginx http://127.0.0.1:9", "website-data:en") in kept()
     page = editor_client.get(reverse("cms_refresh_cache"))
     assert "waiting since" in page.text
+
+
+def test_a_change_leaves_nothing_unfinished_once_propagated(
+    site, django_capture_on_commit_callbacks
+):
+    UnfinishedPropagation.objects.all().delete()  # the fixture's, never committed
+    hero = Hero.objects.get(locale__language_code="en", title="Clean power")
+    hero.title = "Cleaner power"
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(hero)
+    assert not UnfinishedPropagation.objects.exists()
+
+
+def test_a_change_whose_process_died_before_propagating_it_is_finished_by_another(
+    client, site, django_capture_on_commit_callbacks
+):
+    def first_hero():
+        return client.get("/api/website-data/?locale=en").json()["data"]["heroes"][0]["title"]
+
+    assert first_hero() == "Clean power"  # cached
+    UnfinishedPropagation.objects.all().delete()  # the fixture's, never committed
+    hero = Hero.objects.get(locale__language_code="en", title="Clean power")
+    hero.title = "Cleaner power"
+    with django_capture_on_commit_callbacks(execute=False):  # committed, then the process died
+        publish(hero)
+    assert first_hero() == "Clean power"  # nobody purged it
+    [unfinished] = UnfinishedPropagation.objects.all()
+    assert ["en", "heroes"] in unfinished.pairs
+
+    assert propagation.replay_unfinished() == 0  # it may still be under way
+    UnfinishedPropagation.objects.update(created_at=timezone.now() - propagation.REPLAY_AFTER)
+    assert propagation.replay_unfinished() == 1
+    assert first_hero() == "Cleaner power"
+    assert not UnfinishedPropagation.objects.exists()
+    receipt = PublishReceipt.objects.get()  # and it was announced, with what changed
+    assert [item.label for item in receipt.items.all()] == ["Cleaner power"]

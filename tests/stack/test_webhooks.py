@@ -193,3 +193,38 @@ def test_a_burst_of_twenty_publishes_is_one_event_per_endpoint_and_locale(webhoo
             receiver.stop()
     for receiver in receivers:
         assert [d.event["data"]["locale"] for d in receiver.received] == ["ar"]
+
+
+def hero_title(env, code):
+    return manage_shell(
+        env,
+        "from sitecontent.models import Hero;"
+        f"print(Hero.objects.filter(locale__language_code={code!r}, live=True)"
+        ".order_by('sort_order')[0].title)",
+    )
+
+
+def test_a_publish_whose_process_is_killed_before_announcing_it_is_still_delivered(
+    webhook_env, worker
+):
+    receiver = Receiver().start()
+    endpoint_for(webhook_env, receiver, "www")
+    # The publishing process waits 3 s between Redis and the shared caches: long enough to
+    # be killed after its commit, before anything heard of the change.
+    slow = Publisher({**webhook_env, "CMS_EDGE_SETTLE_MS": "3000"})
+    try:
+        slow.process.stdin.write("ar Killed mid-publish\n")
+        slow.process.stdin.flush()
+        wait_for(lambda: hero_title(webhook_env, "ar") == "Killed mid-publish", 20, "the commit")
+        slow.process.kill()  # committed, never announced
+        slow.process.wait(10)
+        # The app servers' reconciler finishes it (after REPLAY_AFTER, 30 s).
+        wait_for(
+            lambda: "Killed mid-publish" in titles_delivered(receiver),
+            60,
+            "the replay",
+            webhook_env,
+        )
+    finally:
+        receiver.stop()
+    assert all(delivery.verified for delivery in receiver.received)
