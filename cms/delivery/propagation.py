@@ -82,7 +82,9 @@ class Propagation:
 
 
 # Sent once every cache in front of the API was told of a change; `propagation` is a
-# Propagation. Receivers must not raise: the change is live whatever they do.
+# Propagation. Receivers run in the transaction that marks the change as propagated: one that
+# raises DatabaseError leaves the change unfinished, to be announced again; the change is live
+# whatever they do.
 propagated = Signal()
 
 

@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from cms.delivery.keys import TAG_PREFIX, purge_tags
@@ -41,38 +41,35 @@ def window() -> timedelta:
 
 
 def record(sender: Any, propagation: Propagation, **kwargs: Any) -> None:
-    """Receiver of cms.delivery.propagation.propagated. The change is live already: a failure
-    here is logged, never raised."""
+    """Receiver of cms.delivery.propagation.propagated, within the transaction that marks the
+    change as propagated: if the database fails here, the change stays unfinished and is
+    announced again later (cms.delivery.propagation.replay_unfinished)."""
     from . import tasks
 
     change = propagation
-    try:
-        with transaction.atomic():
-            receipt = PublishReceipt.objects.create(
-                kind=change.kind,
-                user=change.user,
-                locales=sorted({code for code, _ in change.pairs}),
-                sections=sorted({section.field for _, section in change.pairs}),
-                redis_purged_at=change.redis_purged_at,
-                edges_purged_at=change.edges_purged_at,
-                edges=[
-                    {"cache": outcome.cache, "ok": outcome.ok, "error": outcome.error}
-                    for outcome in change.edges
-                ],
-            )
-            ReceiptItem.objects.bulk_create(
-                ReceiptItem(
-                    receipt=receipt,
-                    content_type_id=item.content_type_id,
-                    object_id=item.object_id,
-                    label=item.label,
-                    locale=item.locale,
-                )
-                for item in change.items
-            )
-            tasks.schedule(timezone.now() + window())
-    except DatabaseError:
-        logger.exception("Could not record the publish receipt of %s", sorted(change.pairs))
+    receipt = PublishReceipt.objects.create(
+        kind=change.kind,
+        user=change.user,
+        locales=sorted({code for code, _ in change.pairs}),
+        sections=sorted({section.field for _, section in change.pairs}),
+        redis_purged_at=change.redis_purged_at,
+        edges_purged_at=change.edges_purged_at,
+        edges=[
+            {"cache": outcome.cache, "ok": outcome.ok, "error": outcome.error}
+            for outcome in change.edges
+        ],
+    )
+    ReceiptItem.objects.bulk_create(
+        ReceiptItem(
+            receipt=receipt,
+            content_type_id=item.content_type_id,
+            object_id=item.object_id,
+            label=item.label,
+            locale=item.locale,
+        )
+        for item in change.items
+    )
+    tasks.schedule(timezone.now() + window())
 
 
 def _pairs_by_locale(receipt: PublishReceipt) -> dict[str, set[str]]:

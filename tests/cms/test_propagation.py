@@ -4,6 +4,7 @@ themselves (nginx, Varnish) are exercised for real in tests/stack/test_edge_cach
 unreachable one is a closed port on loopback."""
 
 import pytest
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -140,3 +141,25 @@ def test_a_change_whose_process_died_before_propagating_it_is_finished_by_anothe
     assert not UnfinishedPropagation.objects.exists()
     receipt = PublishReceipt.objects.get()  # and it was announced, with what changed
     assert [item.label for item in receipt.items.all()] == ["Cleaner power"]
+
+
+def test_a_change_whose_receipt_could_not_be_written_stays_unfinished_to_be_announced_again(
+    site, django_capture_on_commit_callbacks, monkeypatch
+):
+    UnfinishedPropagation.objects.all().delete()  # the fixture's, never committed
+    hero = Hero.objects.get(locale__language_code="en", title="Clean power")
+    hero.title = "Cleaner power"
+
+    def database_gone(*args, **kwargs):
+        raise DatabaseError("the database went away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(PublishReceipt.objects, "create", database_gone)
+        with django_capture_on_commit_callbacks(execute=True):
+            publish(hero)  # the publish stands
+    assert Hero.objects.get(pk=hero.pk).title == "Cleaner power"
+    assert UnfinishedPropagation.objects.count() == 1 and not PublishReceipt.objects.exists()
+
+    UnfinishedPropagation.objects.update(created_at=timezone.now() - propagation.REPLAY_AFTER)
+    assert propagation.replay_unfinished() == 1
+    assert PublishReceipt.objects.count() == 1
