@@ -167,6 +167,9 @@ def replay_unfinished() -> int:
         }
         items = list(dict.fromkeys(ChangedItem(**item) for row in rows for item in row.items))
         logger.warning("Finishing %d propagation(s) a process left unfinished", len(rows))
+        if not pairs:  # sections that no longer exist: nothing to purge or announce
+            UnfinishedPropagation.objects.filter(pk__in=[row.pk for row in rows]).delete()
+            return len(rows)
         propagate(pairs, items, {row.pk for row in rows})
     return len(rows)
 

@@ -11,7 +11,8 @@ What is purged, and in which order, is cms.delivery.propagation's business.
 Snippet changes are caught at the row (pre_save / post_save / post_delete) rather than through
 Wagtail's published / unpublished signals, because not every change to live content sends
 those: wagtail-localize syncing a live translation as a draft saves it with live=False, and
-reordering writes with QuerySet.update (sitecontent sends `reordered` for that). Pages use
+reordering writes with QuerySet.update (sitecontent sends `reordering` for that, within its
+transaction). Pages use
 Wagtail's page signals; images and settings their post_save / post_delete.
 """
 
@@ -24,11 +25,10 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from sitecontent.signals import reordered, reordering
+from sitecontent.signals import reordering
 
 from . import propagation
 from .locales import default_locale, supported_locales
-from .models import ContentGeneration
 from .sections import SECTIONS, Section, showing, with_settings
 
 # Saves that only touch Wagtail's bookkeeping, never what the payload shows.
@@ -95,14 +95,9 @@ def site_content_changed(sender: type[Model], instance: Any, **kwargs: Any) -> N
     purge_after_commit(showing(sender), locales, instance)
 
 
-def site_content_reordered(sender: type[Model], translation_keys: Any, **kwargs: Any) -> None:
-    # Reordering moves every locale's rows at once. It sends after commit already.
-    propagation.propagate({(code, s) for code in supported_locales() for s in showing(sender)})
-
-
 def site_content_reordering(sender: type[Model], translation_keys: Any, **kwargs: Any) -> None:
-    # Inside the reordering's transaction: no copy in memory outlives the old order.
-    ContentGeneration.advance()
+    # Inside the reordering's transaction, like any change; it moves every locale's rows.
+    purge_after_commit(showing(sender), supported_locales())
 
 
 # Pages
@@ -169,7 +164,6 @@ def register_signal_handlers() -> None:
             pre_save.connect(remember_live_state, sender=model)
             post_save.connect(site_content_saved, sender=model)
             post_delete.connect(site_content_changed, sender=model)
-            reordered.connect(site_content_reordered, sender=model)
             reordering.connect(site_content_reordering, sender=model)
         for settings_model in section.settings:
             post_save.connect(settings_saved, sender=settings_model)

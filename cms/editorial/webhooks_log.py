@@ -39,9 +39,12 @@ def redeliver(event: WebhookEvent) -> None:
     so a receiver that already has it can tell. Its attempts are kept: a failure goes on with
     the retry schedule where it stood (and an event that was given up gets one more try)."""
     now = timezone.now()
+    # A lease that has not run out is kept: the worker sending it now would otherwise be
+    # joined by a second one.
     WebhookEvent.objects.filter(pk=event.pk).update(
-        status=WebhookEvent.Status.PENDING, next_attempt_at=now, lease_until=None
+        status=WebhookEvent.Status.PENDING, next_attempt_at=now
     )
+    WebhookEvent.objects.filter(pk=event.pk, lease_until__lt=now).update(lease_until=None)
     tasks.schedule(now)
 
 

@@ -16,10 +16,23 @@ class Refused(ValueError):
     """A URL the server must not send to; the message says why."""
 
 
+# Prefixes whose last 32 bits are an IPv4 address: NAT64's well-known prefix and SIIT's
+# IPv4-translated addresses.
+CARRYING_IPV4 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("::ffff:0:0:0/96"))
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated IPv4-compatible addresses
+
+
 def _internal(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        # IPv6 forms that carry an IPv4 address reach that address: judge it instead.
+        if ip in IPV4_COMPATIBLE:
+            return True
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo or (None, None))[1]
+        if any(ip in prefix for prefix in CARRYING_IPV4):
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            ip = embedded
     return not ip.is_global or ip.is_multicast
 
 
@@ -38,7 +51,7 @@ def addresses(url: str) -> tuple[str, int, list[str]]:
         raise Refused(
             _("%(host)s cannot be found: %(error)s") % {"host": parts.hostname, "error": error}
         ) from error
-    ips = sorted({str(info[4][0]) for info in found})
+    ips = list(dict.fromkeys(str(info[4][0]) for info in found))  # in the resolver's order
     if not settings.CMS_WEBHOOK_ALLOW_PRIVATE and any(_internal(ip) for ip in ips):
         raise Refused(
             _(

@@ -147,7 +147,8 @@ def body(event: WebhookEvent) -> str:
         data = {"endpoint": event.endpoint.name}
     else:
         sections = [s for s in (find(name) for name in event.sections) if s is not None]
-        payload = get_website_data(event.locale).entry
+        # As readers get it now: never the last known good one while a rebuild is under way.
+        payload = get_website_data(event.locale, stale_while_busy=False).entry
         receipts = list(event.receipts.select_related("user").prefetch_related("items"))
         data = {
             "locale": event.locale,

@@ -15,7 +15,7 @@ from uuid import UUID
 
 import urllib3
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks.webhooks import Webhook
@@ -28,11 +28,13 @@ EXCERPT = 300  # characters of the receiver's answer kept in the log
 USER_AGENT = "cms-webhooks/1"
 
 
-def signature_headers(endpoint: WebhookEndpoint, event: WebhookEvent, body: str) -> dict[str, str]:
-    """Standard Webhooks headers: one signature per valid secret (two during a rotation)."""
+def signature_headers(event: WebhookEvent, body: str) -> dict[str, str]:
+    """Standard Webhooks headers, signed at the moment of sending: one signature per valid
+    secret of the event's endpoint (two during a rotation)."""
     now = datetime.now(tz=UTC)
     signatures = [
-        Webhook(secret).sign(event.webhook_id, now, body) for secret in endpoint.signing_secrets()
+        Webhook(secret).sign(event.webhook_id, now, body)
+        for secret in event.endpoint.signing_secrets()
     ]
     return {
         "webhook-id": event.webhook_id,
@@ -41,13 +43,22 @@ def signature_headers(endpoint: WebhookEndpoint, event: WebhookEvent, body: str)
     }
 
 
+def _sendable(now: datetime) -> QuerySet[WebhookEvent]:
+    return (
+        WebhookEvent.objects.filter(next_attempt_at__lte=now)
+        .filter(status__in=[WebhookEvent.Status.PENDING, WebhookEvent.Status.RETRYING])
+        .filter(Q(lease_until=None) | Q(lease_until__lt=now))
+        # An endpoint an editor disabled (or a 410 did) is sent nothing more, but a ping.
+        .filter(Q(endpoint__is_active=True) | Q(type=events.PING))
+    )
+
+
 def claim(event_id: UUID) -> WebhookEvent | None:
     """Lease a due event to this worker; None if it is not due or another worker has it."""
     now = timezone.now()
     claimed = (
-        WebhookEvent.objects.filter(pk=event_id, next_attempt_at__lte=now)
-        .filter(status__in=[WebhookEvent.Status.PENDING, WebhookEvent.Status.RETRYING])
-        .filter(Q(lease_until=None) | Q(lease_until__lt=now))
+        _sendable(now)
+        .filter(pk=event_id)
         .update(lease_until=now + lease(), attempts=F("attempts") + 1)
     )
     if not claimed:
@@ -56,19 +67,24 @@ def claim(event_id: UUID) -> WebhookEvent | None:
 
 
 def lease() -> timedelta:
-    """How long a worker has an event to itself: longer than any one attempt can take."""
-    return timedelta(seconds=2 * settings.CMS_WEBHOOK_TIMEOUT_SECONDS + 10)
+    """How long a worker has an event to itself: longer than any one attempt can take (each
+    round sends at most SENDERS events at once, each bounded by the timeouts below)."""
+    return timedelta(seconds=3 * settings.CMS_WEBHOOK_TIMEOUT_SECONDS + 10)
 
 
-def due() -> list[UUID]:
-    """The events to send now."""
-    now = timezone.now()
-    return list(
-        WebhookEvent.objects.filter(next_attempt_at__lte=now)
-        .filter(status__in=[WebhookEvent.Status.PENDING, WebhookEvent.Status.RETRYING])
-        .filter(Q(lease_until=None) | Q(lease_until__lt=now))
-        .values_list("pk", flat=True)[:200]
-    )
+def due(limit: int, per_endpoint: int = 2) -> list[UUID]:
+    """Up to `limit` events to send now, oldest first, at most `per_endpoint` of each endpoint:
+    a receiver that hangs holds up its own deliveries, not everyone's."""
+    chosen: list[UUID] = []
+    taken: dict[int, int] = {}
+    rows = _sendable(timezone.now()).order_by("next_attempt_at")
+    for pk, endpoint_id in rows.values_list("pk", "endpoint_id")[: limit * 20]:
+        if taken.get(endpoint_id, 0) < per_endpoint:
+            taken[endpoint_id] = taken.get(endpoint_id, 0) + 1
+            chosen.append(pk)
+            if len(chosen) == limit:
+                break
+    return chosen
 
 
 @dataclass
@@ -82,35 +98,43 @@ class Answer:
     at: datetime = field(default_factory=timezone.now)  # when the answer (or failure) came
 
 
-def prepare(event: WebhookEvent) -> tuple[str, dict[str, str]]:
-    """The body (frozen at the first attempt) and the signed headers of a claimed event."""
+def prepare(event: WebhookEvent) -> str:
+    """The body of a claimed event, frozen at its first attempt (the same on every retry)."""
     if not event.body:
         event.body = events.body(event)
         WebhookEvent.objects.filter(pk=event.pk).update(body=event.body)
-    return event.body, signature_headers(event.endpoint, event, event.body)
+    return event.body
 
 
-def post(url: str, body: str, headers: dict[str, str]) -> Answer:
-    """One attempt, on the network only (no database: attempts run in threads)."""
+def post(event: WebhookEvent, body: str) -> Answer:
+    """One attempt, on the network only (no database: attempts run in threads), signed now."""
     answer = Answer()
     started = time.monotonic()
     try:
-        response = _post(url, body, headers)
-        answer.status_code = response.status
-        answer.excerpt = response.data[:2000].decode("utf-8", "replace")[:EXCERPT]
+        status, excerpt = _post(event.endpoint.url, body, signature_headers(event, body))
+        answer.status_code, answer.excerpt = status, excerpt
     except Refused as refusal:
         answer.error = str(refusal)[:500]
-    except urllib3.exceptions.HTTPError as error:
+    except (urllib3.exceptions.HTTPError, OSError) as error:
         answer.error = (str(error) or type(error).__name__)[:500]
     answer.latency_ms = round((time.monotonic() - started) * 1000)
     answer.at = timezone.now()
     return answer
 
 
+def failed(error: BaseException) -> Answer:
+    """An attempt that could not even be made (its body could not be built, say): it counts,
+    so the event is retried on the schedule and given up like any other."""
+    return Answer(error=f"Not sent: {error or type(error).__name__}"[:500])
+
+
 def send(event: WebhookEvent) -> WebhookAttempt:
     """Prepare, post and record one attempt at a claimed event."""
-    body, headers = prepare(event)
-    return record(event, post(event.endpoint.url, body, headers))
+    try:
+        answer = post(event, prepare(event))
+    except Exception as error:
+        answer = failed(error)
+    return record(event, answer)
 
 
 def record(event: WebhookEvent, answer: Answer) -> WebhookAttempt:
@@ -127,40 +151,65 @@ def record(event: WebhookEvent, answer: Answer) -> WebhookAttempt:
     return attempt
 
 
-def _post(url: str, body: str, headers: dict[str, str]) -> urllib3.BaseHTTPResponse:
-    """POST to the address checked now (not one the name may resolve to a moment later)."""
+def _post(url: str, body: str, headers: dict[str, str]) -> tuple[int, str]:
+    """POST to the addresses checked now (not ones the name may resolve to a moment later),
+    in the resolver's order, until one connects; returns the status and the start of the
+    answer, read for no longer than the timeout."""
     host, port, ips = addresses(url)
     parts = urllib3.util.parse_url(url)
-    timeout = urllib3.Timeout(
-        connect=min(3.0, settings.CMS_WEBHOOK_TIMEOUT_SECONDS),
-        read=settings.CMS_WEBHOOK_TIMEOUT_SECONDS,
-    )
-    pool: urllib3.HTTPConnectionPool
-    if parts.scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(
-            ips[0],
-            port,
-            server_hostname=host,
-            assert_hostname=host,
-            timeout=timeout,
-            retries=False,
-        )
-    else:
-        pool = urllib3.HTTPConnectionPool(ips[0], port, timeout=timeout, retries=False)
-    with pool:
-        return pool.urlopen(
-            "POST",
-            parts.request_uri,
-            body=body.encode(),
-            headers={
-                **headers,
-                "Host": parts.netloc or host,
-                "Content-Type": "application/json",
-                "User-Agent": USER_AGENT,
-            },
-            redirect=False,
-            preload_content=True,
-        )
+    seconds = settings.CMS_WEBHOOK_TIMEOUT_SECONDS
+    timeout = urllib3.Timeout(connect=min(3.0, seconds), read=seconds)
+    last_error: Exception = Refused(_("%(host)s has no address.") % {"host": host})
+    for ip in ips:
+        pool: urllib3.HTTPConnectionPool
+        if parts.scheme == "https":
+            pool = urllib3.HTTPSConnectionPool(
+                ip,
+                port,
+                server_hostname=host,
+                assert_hostname=host,
+                timeout=timeout,
+                retries=False,
+            )
+        else:
+            pool = urllib3.HTTPConnectionPool(ip, port, timeout=timeout, retries=False)
+        with pool:
+            try:
+                response = pool.urlopen(
+                    "POST",
+                    parts.request_uri,
+                    body=body.encode(),
+                    headers={
+                        **headers,
+                        "Host": parts.netloc or host,
+                        "Content-Type": "application/json",
+                        "User-Agent": USER_AGENT,
+                    },
+                    redirect=False,
+                    preload_content=False,
+                )
+            except (
+                urllib3.exceptions.NewConnectionError,
+                urllib3.exceptions.ConnectTimeoutError,
+            ) as error:
+                last_error = error  # this address is unreachable: the next one
+                continue
+            try:
+                return response.status, _excerpt(response, deadline=time.monotonic() + seconds)
+            finally:
+                response.release_conn()
+    raise last_error
+
+
+def _excerpt(response: urllib3.BaseHTTPResponse, deadline: float) -> str:
+    """The start of the answer (never more than 2 kB read, never after `deadline`)."""
+    read = b""
+    while len(read) < 2000 and time.monotonic() < deadline:
+        chunk = response.read1(2000 - len(read))
+        if not chunk:
+            break
+        read += chunk
+    return read.decode("utf-8", "replace")[:EXCERPT]
 
 
 def _after(event: WebhookEvent, attempt: WebhookAttempt) -> None:
@@ -188,7 +237,9 @@ def _after(event: WebhookEvent, attempt: WebhookAttempt) -> None:
                 "next_attempt_at": now + timedelta(seconds=delay),
                 "last_error": error,
             }
-    WebhookEvent.objects.filter(pk=event.pk).update(**update)
+    # Only while this worker still holds the lease: a worker that took the event over since
+    # decides what comes next.
+    WebhookEvent.objects.filter(pk=event.pk, lease_until=event.lease_until).update(**update)
     for name, value in update.items():
         setattr(event, name, value)
 

@@ -21,22 +21,44 @@ from .models import WebhookEvent
 logger = logging.getLogger(__name__)
 
 SENDERS = 8  # events sent at once by one worker
+ROUNDS = 25  # rounds of SENDERS per run: the rest waits for the next run
 
 
 @task(backend="webhooks", queue_name="webhooks")
 def dispatch() -> int:
-    """Fan out, then send what is due; returns the number of attempts made."""
+    """Fan out, then send what is due, SENDERS at a time; returns the attempts made."""
     events.fan_out()
-    claimed = [event for pk in sending.due() if (event := sending.claim(pk)) is not None]
-    prepared = [(event.endpoint.url, *sending.prepare(event)) for event in claimed]
-    if prepared:
+    made = 0
+    for _ in range(ROUNDS):
+        claimed = [e for pk in sending.due(SENDERS) if (e := sending.claim(pk)) is not None]
+        if not claimed:
+            break
+        made += len(claimed)
+        bodies = [_prepared(event) for event in claimed]
         # Only the network waits in threads; the database is read and written here.
-        with ThreadPoolExecutor(max_workers=min(SENDERS, len(prepared))) as pool:
-            answers = list(pool.map(lambda args: sending.post(*args), prepared))
+        with ThreadPoolExecutor(max_workers=len(claimed)) as pool:
+            answers = list(pool.map(_post, claimed, bodies))
         for event, answer in zip(claimed, answers, strict=True):
-            sending.record(event, answer)
+            try:
+                sending.record(event, answer)
+            except Exception:  # its lease runs out, and it is sent again
+                logger.exception("Could not record an attempt at webhook event %s", event.pk)
     _schedule_next_retry()
-    return len(prepared)
+    return made
+
+
+def _prepared(event: WebhookEvent) -> str | Exception:
+    try:
+        return sending.prepare(event)
+    except Exception as error:  # counted as a failed attempt, retried on the schedule
+        logger.exception("Could not build webhook event %s", event.pk)
+        return error
+
+
+def _post(event: WebhookEvent, body: str | Exception) -> sending.Answer:
+    if isinstance(body, Exception):
+        return sending.failed(body)
+    return sending.post(event, body)
 
 
 def schedule(at: datetime, unless_waiting: bool = False) -> None:
@@ -54,6 +76,7 @@ def schedule(at: datetime, unless_waiting: bool = False) -> None:
 def _schedule_next_retry() -> None:
     upcoming = (
         WebhookEvent.objects.filter(status=WebhookEvent.Status.RETRYING)
+        .exclude(lease_until__gt=timezone.now())  # being sent: it decides its own next time
         .order_by("next_attempt_at")
         .values_list("next_attempt_at", flat=True)
         .first()

@@ -237,3 +237,17 @@ def test_an_editor_without_the_permission_has_no_menu_item_and_is_refused(
         assert editor_client.post(action).status_code in (302, 403), action
     assert not WebhookEvent.objects.exists()
     assert WebhookEndpoint.objects.get().secret == endpoint.secret
+
+
+def test_an_endpoint_whose_address_is_now_refused_can_still_be_disabled(
+    admin_client, settings, frontend
+):
+    endpoint = WebhookEndpoint.objects.create(name="old", url=frontend.url)  # once allowed
+    settings.CMS_WEBHOOK_ALLOW_PRIVATE = False
+    edit = reverse("webhooks:edit", args=[endpoint.pk])
+    response = admin_client.post(
+        edit, {"name": "old", "url": frontend.url, "description": "", "is_active": ""}
+    )
+    assert response.status_code == 302
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active

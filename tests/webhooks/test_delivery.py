@@ -160,6 +160,9 @@ def test_redirects_are_not_followed(site, endpoint, frontend, publishing):
         "http://[::1]:{port}/hooks",
         "http://169.254.169.254/latest/meta-data/",
         "http://10.1.2.3/hooks",
+        "http://[64:ff9b::a00:1]/hooks",  # NAT64 of 10.0.0.1
+        "http://[2002:a00:1::]/hooks",  # 6to4 of 10.0.0.1
+        "http://[::ffff:0:7f00:1]/hooks",  # IPv4-translated 127.0.0.1
     ],
 )
 def test_internal_addresses_are_refused_unless_allowed(
@@ -301,3 +304,44 @@ def test_a_burst_still_arriving_waits_for_its_end_up_to_a_limit(
     )
     publishing("Clean power!!!")
     assert dispatch.call() == 1
+
+
+def test_an_event_whose_body_cannot_be_built_is_a_failed_attempt_retried_on_schedule(
+    site, endpoint, frontend, publishing, monkeypatch
+):
+    publishing("Clean power")
+
+    def broken(event):
+        raise RuntimeError("the payload could not be built")
+
+    monkeypatch.setattr(events, "body", broken)
+    assert dispatch.call() == 1
+    attempt = WebhookAttempt.objects.get()
+    assert attempt.status_code is None and "could not be built" in attempt.error
+    event = WebhookEvent.objects.get()
+    assert (event.status, event.lease_until) == ("retrying", None)
+    assert frontend.received == []
+
+
+def test_a_disabled_endpoint_is_sent_nothing_more_but_pings(site, endpoint, frontend, publishing):
+    frontend.status = 500
+    publishing("Clean power")
+    dispatch.call()  # failed once, waiting to be retried
+    WebhookEndpoint.objects.update(is_active=False)
+    WebhookEvent.objects.update(next_attempt_at=timezone.now())
+    assert dispatch.call() == 0
+    events.ping(WebhookEndpoint.objects.get())
+    assert dispatch.call() == 1
+
+
+def test_a_hanging_endpoint_gets_at_most_two_senders_at_a_time(endpoint):
+    for _ in range(5):
+        WebhookEvent.objects.create(endpoint=endpoint, type="ping")
+    WebhookEvent.objects.create(
+        endpoint=WebhookEndpoint.objects.create(name="b", url="http://b.test/"), type="ping"
+    )
+    chosen = sending.due(limit=8)
+    by_endpoint = WebhookEvent.objects.filter(pk__in=chosen).values_list(
+        "endpoint__name", flat=True
+    )
+    assert sorted(by_endpoint) == ["b", "www", "www"]
