@@ -88,7 +88,12 @@ def build_heroes(context):
                 if hero.button_label and hero.pk in links
                 else None
             ),
-            "image": context.image(hero.background_image, "hero"),
+            "image": context.image(
+                hero.background_image,
+                "hero",
+                alt=hero.alt_text(),
+                decorative=hero.image_is_decorative,
+            ),
             "fallback_locale": context.fallback_of(hero),
         }
         for hero in heroes
@@ -102,7 +107,12 @@ def build_partners(context):
             "id": partner.pk,
             "name": partner.name,
             "url": partner.website_url or None,
-            "logo": context.image(partner.logo, "logo", alt=partner.name),
+            "logo": context.image(
+                partner.logo,
+                "logo",
+                alt=partner.alt_text(fallback=partner.name),
+                decorative=partner.image_is_decorative,
+            ),
             "fallback_locale": context.fallback_of(partner),
         }
         for partner in partners

@@ -111,10 +111,12 @@ class BuildContext:
         parts = page.get_url_parts(request=self)
         return parts[2] if parts else None
 
-    def image(self, image: Any, slot: str, alt: str | None = None) -> dict[str, Any] | None:
+    def image(
+        self, image: Any, slot: str, alt: str | None = None, decorative: bool = False
+    ) -> dict[str, Any] | None:
         """The image's renditions for a slot (settings.CMS_IMAGE_RENDITIONS) by name, with its
-        alt text: `alt` when given (text in the payload's language), else the image's
-        description (images are not translated)."""
+        alt text: none for a `decorative` image, else `alt` when given (the item's, in the
+        payload's language), else the image's description (images are not translated)."""
         if image is None:
             return None
         renditions = settings.CMS_IMAGE_RENDITIONS[slot]
@@ -129,7 +131,8 @@ class BuildContext:
         }
         return {
             "id": image.pk,
-            "alt": alt or image.default_alt_text,
+            "alt": "" if decorative else (alt or image.default_alt_text),
+            "decorative": decorative,
             **next(iter(sizes.values())),
             "renditions": sizes,
         }

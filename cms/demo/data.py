@@ -34,6 +34,10 @@ ARABIC = {
     "Battery storage that turns sunshine into power around the clock.": "بطاريات تخزين تحوّل "
     "أشعة الشمس إلى طاقة على مدار الساعة.",
     "See our projects": "شاهد مشاريعنا",
+    # Hero images' alt texts
+    "Solar farm at dusk": "مزرعة شمسية عند الغسق",
+    "Rooftop panels over the city": "ألواح شمسية فوق أسطح المدينة",
+    "Battery storage park at night": "حديقة تخزين البطاريات ليلًا",
     # Partners
     "Desert Grid Authority": "هيئة شبكة الصحراء",
     "Gulf Water & Power": "الخليج للمياه والطاقة",

@@ -145,6 +145,7 @@ class DemoSeeder:
                 button_label=button,
                 link_url=link,
                 background_image=images[image],
+                image_alt=image,  # the image's title says what it shows
             )
             for title, description, button, link, image, _ in HEROES
         ]
