@@ -49,7 +49,7 @@ def website_data(request: HttpRequest) -> HttpResponse:
 
     payload = get_website_data(locale, sections)
     read_at = time.monotonic()
-    etag = f'"{payload.entry.version}"'
+    etag = payload.entry.etag
     response: HttpResponse
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match and etag in parse_etags(if_none_match):

@@ -272,7 +272,7 @@ def refresh(locale_codes: Sequence[str], sections: Collection[Section]) -> list[
         last_known_good.keep(code, entry)
     # What the shared caches in front of the API hold may be older than what was just built.
     pairs = {(code, section) for code in locale_codes for section in sections}
-    propagation.finish(propagation.Propagation(pairs, kind="cache.refreshed"))
+    propagation.finish(propagation.Propagation(pairs, kind=propagation.REFRESHED))
     ordered = [section for section in SECTIONS if section in sections]
     return [
         {

@@ -67,13 +67,17 @@ class ChangedItem:
         )
 
 
+PUBLISHED = "content.published"  # content changed
+REFRESHED = "cache.refreshed"  # the cache was rebuilt, nothing changed
+
+
 @dataclass
 class Propagation:
     """One change (or one request's changes) as every cache was told of it."""
 
     pairs: Pairs
     items: list[ChangedItem] = field(default_factory=list)
-    kind: str = "content.published"  # or "cache.refreshed": rebuilt, not changed
+    kind: str = PUBLISHED  # or REFRESHED
     user: Any = None  # who made the change, when it came through a request
     redis_purged_at: datetime | None = None
     edges: list[edge.Outcome] = field(default_factory=list)

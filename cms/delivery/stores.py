@@ -40,6 +40,10 @@ class Entry:
     # When it was assembled (ISO 8601): the envelope's timestamp, the same on every hit.
     built_at: str = ""
 
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
+
 
 # (key, generation token, entry, ttl in seconds)
 Write = tuple[str, str, Entry, int]

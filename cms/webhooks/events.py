@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from cms.delivery.keys import TAG_PREFIX, purge_tags
+from cms.delivery.keys import TAG_PREFIX, cache_tags
 from cms.delivery.payload import get_website_data
 from cms.delivery.propagation import Propagation
 from cms.delivery.sections import find
@@ -29,9 +29,7 @@ from .models import PublishReceipt, ReceiptItem, WebhookEndpoint, WebhookEvent
 
 logger = logging.getLogger(__name__)
 
-PUBLISHED = "content.published"
-REFRESHED = "cache.refreshed"
-PING = "ping"
+PING = "ping"  # besides the kinds of change (cms.delivery.propagation: PUBLISHED, REFRESHED)
 
 MAX_WAIT = timedelta(seconds=10)  # the longest a change waits for a burst to end
 
@@ -50,8 +48,7 @@ def record(sender: Any, propagation: Propagation, **kwargs: Any) -> None:
     receipt = PublishReceipt.objects.create(
         kind=change.kind,
         user=change.user,
-        locales=sorted({code for code, _ in change.pairs}),
-        sections=sorted({section.field for _, section in change.pairs}),
+        pairs=sorted([code, section.field] for code, section in change.pairs),
         redis_purged_at=change.redis_purged_at,
         edges_purged_at=change.edges_purged_at,
         edges=[
@@ -70,10 +67,6 @@ def record(sender: Any, propagation: Propagation, **kwargs: Any) -> None:
         for item in change.items
     )
     tasks.schedule(timezone.now() + window())
-
-
-def _pairs_by_locale(receipt: PublishReceipt) -> dict[str, set[str]]:
-    return {code: set(receipt.sections) for code in receipt.locales}
 
 
 def fan_out() -> list[WebhookEvent]:
@@ -100,7 +93,7 @@ def fan_out() -> list[WebhookEvent]:
             return []
         endpoints = list(WebhookEndpoint.objects.filter(is_active=True))
         for receipt in receipts:
-            for code, fields in _pairs_by_locale(receipt).items():
+            for code, fields in receipt.sections_by_locale().items():
                 for endpoint in endpoints:
                     wanted = endpoint.wants(code, fields)
                     if wanted:
@@ -149,30 +142,20 @@ def body(event: WebhookEvent) -> str:
         sections = [s for s in (find(name) for name in event.sections) if s is not None]
         # As readers get it now: never the last known good one while a rebuild is under way.
         payload = get_website_data(event.locale, stale_while_busy=False).entry
-        receipts = list(event.receipts.select_related("user").prefetch_related("items"))
+        receipts = list(
+            event.receipts.select_related("user").prefetch_related("items__content_type")
+        )
         data = {
             "locale": event.locale,
             "sections": event.sections,
             "version": payload.version,
-            "etag": f'"{payload.version}"',
-            # As in the Cache-Tag header: the locale's tag (on every whole payload of it) and
-            # each changed section's; never the tag every response carries.
-            "tags": [
-                f"{TAG_PREFIX}-{event.locale}",
-                *purge_tags((event.locale, section) for section in sections),
-            ],
-            "items": [
-                {
-                    "type": f"{item.content_type.app_label}.{item.content_type.model}",
-                    "id": item.object_id,
-                    "title": item.label,
-                    "locale": item.locale,
-                }
-                for receipt in receipts
-                for item in receipt.items.all()
-            ],
+            "etag": payload.etag,
+            # The Cache-Tag names of the changed sections of this locale, less the one every
+            # response carries (it would revalidate every locale).
+            "tags": [tag for tag in cache_tags(event.locale, sections) if tag != TAG_PREFIX],
+            "items": [item.as_json() for receipt in receipts for item in receipt.items.all()],
             "published_by": sorted(
-                {_name(receipt.user) for receipt in receipts if receipt.user is not None}
+                {name for receipt in receipts if (name := receipt.published_by) is not None}
             ),
             "receipts": [receipt.pk for receipt in receipts],
         }
@@ -181,7 +164,3 @@ def body(event: WebhookEvent) -> str:
         ensure_ascii=False,
         separators=(",", ":"),
     )
-
-
-def _name(user: Any) -> str:
-    return str(user.get_full_name() or user.get_username())

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cms.delivery.propagation import PUBLISHED
+
 
 def new_secret() -> str:
     """A Standard Webhooks secret: `whsec_` and 32 random bytes in base64."""
@@ -79,13 +81,14 @@ class PublishReceipt(models.Model):
     """Where one publish (or one request's publishes, or a cache refresh) stands: when Redis
     and each shared cache were purged, and each frontend told (its events)."""
 
-    kind = models.CharField(max_length=40, default="content.published")
+    kind = models.CharField(max_length=40, default=PUBLISHED)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    locales = models.JSONField(default=list)
-    sections = models.JSONField(default=list)
+    # What changed: [[locale code, section field], …] (a change to the English home page and
+    # the Arabic menu is not one to the English menu).
+    pairs = models.JSONField(default=list)
     redis_purged_at = models.DateTimeField(null=True)
     edges_purged_at = models.DateTimeField(null=True)
     # [{"cache": name, "ok": bool, "error": str | None}] as each shared cache answered.
@@ -99,6 +102,26 @@ class PublishReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def locales(self) -> list[str]:
+        return sorted({code for code, _ in self.pairs})
+
+    @property
+    def sections(self) -> list[str]:
+        return sorted({field for _, field in self.pairs})
+
+    def sections_by_locale(self) -> dict[str, set[str]]:
+        changed: dict[str, set[str]] = {}
+        for code, field in self.pairs:
+            changed.setdefault(code, set()).add(field)
+        return changed
+
+    @property
+    def published_by(self) -> str | None:
+        """Who published, as people know them (None: a scheduled or automatic change)."""
+        user = self.user
+        return None if user is None else str(user.get_full_name() or user.get_username())
 
 
 class ReceiptItem(models.Model):
@@ -116,6 +139,16 @@ class ReceiptItem(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def as_json(self) -> dict[str, str]:
+        """As the API and the webhooks name it."""
+        content_type = self.content_type
+        return {
+            "type": f"{content_type.app_label}.{content_type.model}",
+            "id": self.object_id,
+            "title": self.label,
+            "locale": self.locale,
+        }
 
 
 class WebhookEvent(models.Model):

@@ -82,8 +82,7 @@ class Progress:
 
     @property
     def published_by(self) -> str | None:
-        user = self.receipt.user
-        return None if user is None else str(user.get_full_name() or user.get_username())
+        return self.receipt.published_by
 
 
 def published_at(receipt: PublishReceipt) -> datetime:
@@ -151,16 +150,7 @@ def as_json(receipt: PublishReceipt) -> dict[str, Any]:
         "published_by": where.published_by,
         "locales": receipt.locales,
         "sections": receipt.sections,
-        # The shape of the items in the webhooks' body (cms.webhooks.events.body).
-        "items": [
-            {
-                "type": f"{item.content_type.app_label}.{item.content_type.model}",
-                "id": item.object_id,
-                "title": item.label,
-                "locale": item.locale,
-            }
-            for item in receipt.items.all()
-        ],
+        "items": [item.as_json() for item in receipt.items.all()],
         "state": where.state.value,
         "summary": where.summary,
         "live_after_seconds": _rounded(where.live_after_seconds),
@@ -205,7 +195,10 @@ def _progress(
         stages += [
             _not_told_yet(endpoint.name)
             for endpoint in endpoints
-            if any(endpoint.wants(code, set(receipt.sections)) for code in receipt.locales)
+            if any(
+                endpoint.wants(code, fields)
+                for code, fields in receipt.sections_by_locale().items()
+            )
         ]
     return Progress(receipt, start, stages)
 

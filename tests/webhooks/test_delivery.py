@@ -11,6 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cms.delivery import propagation
+from cms.delivery.sections import find
 from cms.webhooks import events, sending, upkeep
 from cms.webhooks.models import PublishReceipt, WebhookAttempt, WebhookEndpoint, WebhookEvent
 from cms.webhooks.tasks import dispatch
@@ -345,3 +347,10 @@ def test_a_hanging_endpoint_gets_at_most_two_senders_at_a_time(endpoint):
         "endpoint__name", flat=True
     )
     assert sorted(by_endpoint) == ["b", "www", "www"]
+
+
+def test_each_locale_hears_only_of_the_sections_that_changed_in_it(site, endpoint, frontend):
+    propagation.propagate({("en", find("home")), ("ar", find("menu"))})
+    dispatch.call()
+    heard = {d.event["data"]["locale"]: d.event["data"]["sections"] for d in frontend.received}
+    assert heard == {"en": ["home"], "ar": ["menu"]}
