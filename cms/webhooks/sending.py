@@ -128,15 +128,6 @@ def failed(error: BaseException) -> Answer:
     return Answer(error=f"Not sent: {error or type(error).__name__}"[:500])
 
 
-def send(event: WebhookEvent) -> WebhookAttempt:
-    """Prepare, post and record one attempt at a claimed event."""
-    try:
-        answer = post(event, prepare(event))
-    except Exception as error:
-        answer = failed(error)
-    return record(event, answer)
-
-
 def record(event: WebhookEvent, answer: Answer) -> WebhookAttempt:
     """Log the attempt, and decide what comes next for the event."""
     attempt = WebhookAttempt.objects.create(

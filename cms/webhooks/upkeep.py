@@ -3,6 +3,7 @@ killed worker left undone (receipts not fanned out, events whose lease ran out, 
 task was lost); every hour, pruning the delivery log and finished task results."""
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -41,15 +42,13 @@ def prune() -> int:
 def _run(sweep_every: float) -> None:
     from .tasks import dispatch
 
-    last_prune = 0.0
-    elapsed = 0.0
+    next_prune = 0.0  # at the first round, then every PRUNE_EVERY
     while not _thread.stopping.wait(sweep_every):
-        elapsed += sweep_every
         close_old_connections()
         try:
             dispatch.call()
-            if elapsed - last_prune >= PRUNE_EVERY or last_prune == 0.0:
-                last_prune = elapsed
+            if time.monotonic() >= next_prune:
+                next_prune = time.monotonic() + PRUNE_EVERY
                 prune()
         except Exception:  # the database is down: the next round tries again
             logger.warning("Webhook upkeep failed; trying again shortly", exc_info=True)
