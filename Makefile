@@ -8,7 +8,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv run migrate seed superuser test bench fuzz drill lint format clean
+.PHONY: help venv run migrate seed superuser test bench fuzz drill lint format messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,6 +26,7 @@ migrate: venv ## Apply database migrations
 
 seed: migrate ## Load the demo content in English and Arabic (idempotent)
 	$(PY) manage.py seed_demo
+	$(PY) manage.py prepare_images
 
 superuser: migrate ## Create the admin user (DJANGO_SUPERUSER_* or a generated password)
 	$(PY) manage.py ensure_superuser
@@ -38,10 +39,11 @@ test: venv ## Run the test suite, with coverage, against a throwaway PostgreSQL 
 	scripts/install-system-deps
 	scripts/with-services $(PY) -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
-bench: venv ## Benchmark /api/website-data/ (nginx, gunicorn) and publishing with webhooks
+bench: venv ## Benchmark /api/website-data/ (nginx, gunicorn), publishing, and image memory
 	scripts/install-system-deps
 	scripts/with-services $(PY) scripts/bench_website_data.py $(BENCH_ARGS)
 	scripts/with-services $(PY) scripts/bench_publish.py
+	scripts/with-services $(PY) scripts/bench_images.py
 
 drill: venv ## Freeze and kill the real Redis and PostgreSQL under load; print what readers saw
 	scripts/install-system-deps
@@ -64,6 +66,9 @@ lint: venv ## ruff, import layers, mypy, Django checks, no missing migrations, b
 format: venv ## Apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+messages: ## Compile the reference site's translations (cms/locale/*/django.po; needs gettext)
+	for po in cms/locale/*/LC_MESSAGES/django.po; do msgfmt --check-format -o "$${po%.po}.mo" "$$po"; done
 
 clean: ## Remove the virtualenv, the SQLite database and local media
 	rm -rf $(VENV) db.sqlite3 media static

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 
 
 class CmsConfig(AppConfig):
@@ -7,12 +7,16 @@ class CmsConfig(AppConfig):
     verbose_name = "Headless CMS"
 
     def ready(self) -> None:
+        from wagtail.images import get_image_model
+
         from .delivery.propagation import propagated
         from .delivery.signal_handlers import register_signal_handlers
+        from .delivery.tasks import image_saved
         from .editorial.roles import connect_locale_teams, ensure_roles_after_migrate
         from .webhooks.events import record
 
         register_signal_handlers()
+        post_save.connect(image_saved, sender=get_image_model())  # renditions, made ahead
         connect_locale_teams()
         propagated.connect(record)  # receipts, and the frontends told by the worker
 

@@ -12,23 +12,31 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.action_menu import ActionMenuItem
 
+from home.fields import DRAW_IMAGE_HOOK
+from home.models import RENDER_PAGE_HOOK
 from sitecontent.models import SITE_PREVIEW_HOOK, SiteContent
 from sitecontent.permissions import LOCALES_OF_USER_HOOK
 
+from .delivery.build import draw_image
 from .editorial import (
     receipts_admin,  # noqa: F401 (registers its hooks: publish receipts)
     webhooks_admin,  # noqa: F401 (registers Settings → Webhooks)
 )
 from .editorial.locale_access import locales_of_user
-from .editorial.preview import may_preview, site_preview_data
+from .editorial.preview import may_preview
 from .editorial.views import (
     HeadlessPreviewView,
     RefreshWebsiteCacheView,
     TranslationStatusReportView,
 )
+from .reference_site import render_home_page, render_site_preview
 
-# The whole-site preview of draft site content, built by the API's own payload builder.
-hooks.register(SITE_PREVIEW_HOOK, site_preview_data)
+# The reference site (/en/, /ar/) and the whole-site previews of drafts: the website rendered
+# from the payload the API serves.
+hooks.register(RENDER_PAGE_HOOK, render_home_page)
+hooks.register(SITE_PREVIEW_HOOK, render_site_preview)
+# The API v2 draws images from the renditions the payload uses, never making one.
+hooks.register(DRAW_IMAGE_HOOK, draw_image)
 # Where each person may work with site content: the locales of their teams.
 hooks.register(LOCALES_OF_USER_HOOK, locales_of_user)
 

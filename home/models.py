@@ -1,13 +1,20 @@
-from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
-from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Page
 from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from .fields import SlotImageField
+
+# The hook that renders a home page: fn(request, page, preview) -> the response, the page with
+# the whole website around it. Whoever serves the website (cms) registers it: live and in
+# previews, the page is the website's own rendering.
+RENDER_PAGE_HOOK = "home_render_page"
 
 
 class HomePage(Page):
@@ -47,10 +54,7 @@ class HomePage(Page):
     api_fields = [
         APIField("heading"),
         APIField("intro"),
-        APIField(
-            "og_image",
-            serializer=ImageRenditionField(settings.CMS_IMAGE_RENDITIONS["share"]["default"]),
-        ),
+        APIField("og_image", serializer=SlotImageField("share")),
     ]
 
     translatable_fields = [
@@ -81,3 +85,16 @@ class HomePage(Page):
 
     def get_seo_title(self):
         return self.seo_title or self.title
+
+    def serve(self, request, *args, **kwargs):
+        request.is_preview = False
+        return self._render(request, preview=False)
+
+    def serve_preview(self, request, mode_name):
+        return self._render(request, preview=True)
+
+    def _render(self, request, preview):
+        renderers = hooks.get_hooks(RENDER_PAGE_HOOK)
+        if not renderers:
+            raise ImproperlyConfigured(f"No {RENDER_PAGE_HOOK} hook: nothing renders the page.")
+        return renderers[-1](request, self, preview)

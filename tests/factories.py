@@ -11,6 +11,7 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 
+from cms.delivery import renditions
 from sitecontent.models import Announcement, FooterLink, Hero, MenuItem, Partner, SiteSeo
 
 
@@ -23,10 +24,18 @@ def image_bytes(width=640, height=480, image_format="PNG", colour=(200, 120, 40)
 class ImageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_image_model()
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Image {n}")
     description = factory.LazyAttribute(lambda image: f"Alt text for {image.title}")
     file = factory.LazyFunction(lambda: ImageFile(io.BytesIO(image_bytes()), name="test.png"))
+
+    @factory.post_generation
+    def prepared(image, create, extracted, **kwargs):
+        """Its renditions made, as the worker makes them once an image is uploaded; pass
+        prepared=False for an image the worker has not reached yet."""
+        if create and extracted is not False:
+            renditions.prepare(image)
 
 
 # The locale team group an Arabic translator belongs to, besides the Translators role.

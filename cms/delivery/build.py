@@ -6,6 +6,7 @@ resolution, images with their renditions, and the time of the build.
 """
 
 import json
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -16,8 +17,13 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
+from . import images
+from .models import PreparedImage
+from .renditions import version_of
 from .sections import Section
 from .stores import Entry
+
+logger = logging.getLogger(__name__)
 
 
 class BuildContext:
@@ -68,10 +74,12 @@ class BuildContext:
         return self.default_locale.language_code if obj.locale_id != self.locale.pk else None
 
     def with_image(self, queryset: QuerySet[Any], field: str) -> QuerySet[Any]:
-        """The image and all its renditions come with the rows: two queries, not one per row."""
+        """The image, its renditions and its prepared versions come with the rows: three
+        queries, not three per row."""
         renditions = get_image_model().get_rendition_model().objects.all()
         return queryset.select_related(field).prefetch_related(
-            Prefetch(f"{field}__renditions", queryset=renditions)
+            Prefetch(f"{field}__renditions", queryset=renditions),
+            Prefetch(f"{field}__prepared_versions", queryset=PreparedImage.objects.all()),
         )
 
     def links(self, items: Iterable[Any]) -> dict[Any, dict[str, Any]]:
@@ -114,28 +122,51 @@ class BuildContext:
     def image(
         self, image: Any, slot: str, alt: str | None = None, decorative: bool = False
     ) -> dict[str, Any] | None:
-        """The image's renditions for a slot (settings.CMS_IMAGE_RENDITIONS) by name, with its
-        alt text: none for a `decorative` image, else `alt` when given (the item's, in the
-        payload's language), else the image's description (images are not translated)."""
-        if image is None:
-            return None
-        renditions = settings.CMS_IMAGE_RENDITIONS[slot]
-        found = image.get_renditions(*renditions.values())
-        sizes = {
-            name: {
-                "url": found[spec].full_url,
-                "width": found[spec].width,
-                "height": found[spec].height,
-            }
-            for name, spec in renditions.items()
-        }
-        return {
-            "id": image.pk,
-            "alt": "" if decorative else (alt or image.default_alt_text),
-            "decorative": decorative,
-            **next(iter(sizes.values())),
-            "renditions": sizes,
-        }
+        """The image as the slot draws it (cms.delivery.images), from renditions made ahead
+        of time: never made here. With its alt text: none for a `decorative` image, else `alt`
+        when given (the item's, in the payload's language), else the image's description
+        (images are not translated). None until the image has been prepared."""
+        return draw_image(image, slot, alt, decorative)
+
+
+def draw_image(
+    image: Any, slot: str, alt: str | None = None, decorative: bool = False
+) -> dict[str, Any] | None:
+    """BuildContext.image, for the API v2 too (home.fields)."""
+    if image is None:
+        return None
+    found = _prepared(image, images.slot(slot))
+    if found is None:
+        logger.warning("Image %s is not prepared yet: left out of the payload", image.pk)
+        return None
+    prepared, renditions = found
+    placeholder = {"color": prepared.color, "data_uri": prepared.placeholders.get(slot)}
+    return {
+        "id": image.pk,
+        "alt": "" if decorative else (alt or image.default_alt_text),
+        "decorative": decorative,
+        **images.picture(slot, renditions, placeholder),
+    }
+
+
+def _prepared(image: Any, slot: images.Slot) -> tuple[PreparedImage, dict[str, Any]] | None:
+    """The image's newest prepared version whose renditions for the slot all exist: its
+    current one, else the one before (so a new focal point shows once it is all there), with
+    those renditions by spec."""
+    current = version_of(image)
+    versions = sorted(
+        image.prepared_versions.all(),
+        key=lambda prepared: (prepared.version == current, prepared.prepared_at),
+        reverse=True,
+    )
+    if not versions:
+        return None
+    by_id = {rendition.pk: rendition for rendition in image.renditions.all()}
+    for prepared in versions:
+        renditions = {spec: by_id.get(prepared.renditions.get(spec)) for spec in slot.specs()}
+        if all(renditions.values()):
+            return prepared, renditions
+    return None
 
 
 def dumps(data: Any) -> bytes:

@@ -37,7 +37,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from . import edge
+from . import edge, renditions
 from .cache import payload_cache
 from .edge import Pairs
 from .keys import keys_for
@@ -120,6 +120,9 @@ def propagate(
     """Purge Redis, then every shared cache; returns what each shared cache said. Within a
     request (EdgePurgeMiddleware), the shared caches are purged once, for every change the
     request made, just before it answers."""
+    # Served only once its renditions exist: the images it shows that were never prepared
+    # are prepared first (usually none: the worker prepares each image as it is uploaded).
+    renditions.prepare_shown({section for _, section in pairs})
     payload_cache.purge(key for code, section in pairs for key in keys_for([code], [section]))
     batch: Propagation | None = getattr(_request, "batch", None)
     if batch is not None:

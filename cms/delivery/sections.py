@@ -38,6 +38,9 @@ class Section:
     default_ttl: int = 30 * 60  # seconds in Redis when no purge comes first (CMS_CACHE_TTLS)
     # Language-neutral settings it shows too: saving them purges it in every locale.
     settings: tuple[type[models.Model], ...] = ()
+    # It lists its item's translations (the home page's hreflang alternates): a change to the
+    # item in any locale changes it in every locale.
+    lists_translations: bool = False
 
     def __str__(self) -> str:
         return self.field
@@ -86,7 +89,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("footer_links", "footer", content.FooterLink, builders.build_footer, "footer-links"),
     Section("seo_data", "seo", content.SiteSeo, builders.build_seo, None, 60 * 60,
             settings=(content.SocialMediaSettings,)),
-    Section("home_page", "home", HomePage, build_home, None, 60 * 60),
+    Section("home_page", "home", HomePage, build_home, None, 60 * 60,
+            lists_translations=True),
 )  # fmt: skip
 
 _BY_NAME = {name: section for section in SECTIONS for name in (section.key, section.field)}

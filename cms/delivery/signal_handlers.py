@@ -110,7 +110,14 @@ def page_changed(sender: Any, instance: Page, **kwargs: Any) -> None:
     # Where links to this page's translation group resolve to this very page: its own locale,
     # and the locales without a live translation of it (links fall back to the linked page).
     resolving_here = showing_locales(Page, page.translation_key, page.locale.language_code)
-    purge_after_commit(showing(page.specific_class), resolving_here, page)
+    for section in showing(page.specific_class):
+        # A section listing the page's translations (hreflang) changes in every locale when
+        # this translation comes or goes; a new version of a live page changes only its own.
+        came_or_went = kwargs.get("signal") is not page_published or not getattr(
+            page, "_was_live", False
+        )
+        every = section.lists_translations and came_or_went
+        purge_after_commit([section], supported_locales() if every else resolving_here, page)
     group_keys = Page.objects.descendant_of(page, inclusive=True).values("translation_key")
     for section in SECTIONS:
         if section.links_to_pages:
@@ -165,6 +172,9 @@ def register_signal_handlers() -> None:
             post_save.connect(site_content_saved, sender=model)
             post_delete.connect(site_content_changed, sender=model)
             reordering.connect(site_content_reordering, sender=model)
+        elif section.lists_translations:
+            # page_changed tells a page that comes or goes from a new version of a live one.
+            pre_save.connect(remember_live_state, sender=section.model)
         for settings_model in section.settings:
             post_save.connect(settings_saved, sender=settings_model)
     page_published.connect(page_changed)

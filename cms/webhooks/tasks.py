@@ -1,4 +1,4 @@
-"""The worker's one task (django-tasks, the database backend of the `webhooks` alias): fan the
+"""The worker's one task (django-tasks, the database backend of the `worker` alias): fan the
 new receipts out into events and send every event that is due, several at once, so a receiver
 that hangs holds up only its own deliveries.
 
@@ -24,7 +24,7 @@ SENDERS = 8  # events sent at once by one worker
 ROUNDS = 25  # rounds of SENDERS per run: the rest waits for the next run
 
 
-@task(backend="webhooks", queue_name="webhooks")
+@task(backend="worker", queue_name="webhooks")
 def dispatch() -> int:
     """Fan out, then send what is due, SENDERS at a time; returns the attempts made."""
     events.fan_out()

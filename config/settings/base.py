@@ -246,13 +246,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 # Image uploads: raster formats only (no SVG: it can carry scripts), bounded size and pixels.
-# The renditions of each image slot the payload serves (both APIs), by name: the first is the
-# default. Builders name a slot; no other spec is ever made on request.
-CMS_IMAGE_RENDITIONS = {
-    "hero": {"desktop": "fill-1920x800-c75", "mobile": "fill-800x800-c75"},
-    "logo": {"default": "max-400x200"},
-    "share": {"default": "fill-1200x630-c75"},
-}
+# The renditions the payload serves are declared per slot in cms/delivery/images.py.
 # Wagtail's upload form, plus a check that the whole file decodes (cms/editorial/images.py).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.editorial.images.ImageForm"
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
@@ -318,7 +312,8 @@ CMS_FRONTEND_PREVIEW_URL = env.str("CMS_FRONTEND_PREVIEW_URL", default="")
 # deliveries go to a queue in the database that the worker (`manage.py cms_worker`) runs.
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "webhooks": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["webhooks"]},
+    # The background worker (manage.py cms_worker): webhook deliveries and image renditions.
+    "worker": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["webhooks", "images"]},
 }
 # Webhooks (cms/webhooks): publishes within this window go out as one event per endpoint and
 # locale; failed deliveries are retried after each of these delays in turn (seconds, with

@@ -24,9 +24,10 @@ from ..validators import validate_link_url
 # Schemes that leave the website; anything else ("/about", "#team") stays on it.
 EXTERNAL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
-# The hook that gives a draft's whole-site preview its data: fn(draft) -> the website's payload
-# data with the draft applied.
-SITE_PREVIEW_HOOK = "sitecontent_site_preview_data"
+# The hook that renders a draft's whole-site preview: fn(request, draft) -> the response, the
+# website as it would be with the draft published. Whoever serves the website (cms) registers
+# it, so the preview is the website's own rendering.
+SITE_PREVIEW_HOOK = "sitecontent_site_preview"
 
 
 class SiteContentQuerySet(models.QuerySet[Any]):
@@ -63,20 +64,20 @@ class SiteContent(
     def preview_modes(self):
         return [("", _("Website")), ("item", _("This item only"))]
 
+    def serve_preview(self, request, mode_name):
+        renderers = hooks.get_hooks(SITE_PREVIEW_HOOK)
+        if mode_name != "item" and renderers:
+            return renderers[-1](request, self)
+        return super().serve_preview(request, mode_name)
+
     def get_preview_template(self, request, mode_name):
-        if mode_name == "item":
-            return f"sitecontent/previews/{self._meta.model_name}.html"
-        return "sitecontent/previews/website.html"
+        # This item alone (the whole website is rendered through SITE_PREVIEW_HOOK).
+        return f"sitecontent/previews/{self._meta.model_name}.html"
 
     def get_preview_context(self, request, mode_name):
         context = super().get_preview_context(request, mode_name)
         context["locale"] = self.locale
         context["direction"] = "rtl" if self.locale.is_bidi else "ltr"
-        if mode_name != "item":
-            # The website as the API would serve it with this draft published: whoever serves
-            # the website (cms) fills it in through the hook.
-            for fn in hooks.get_hooks(SITE_PREVIEW_HOOK):
-                context["website"] = fn(self)
         return context
 
 

@@ -221,8 +221,8 @@ def test_an_editor_previews_a_draft_hero_within_the_whole_site(page, editor_user
     page.fill("#id_title", "Brighter power")
     page.locator("[data-side-panel-toggle=preview]").click()
     preview = page.frame_locator("iframe[data-w-preview-target=iframe]").first
-    expect(preview.locator(".hero.previewed h1")).to_have_text("Brighter power")
-    expect(preview.get_by_role("navigation")).to_contain_text("About us")
+    expect(preview.locator(".hero.previewed h2")).to_have_text("Brighter power")
+    expect(preview.get_by_role("navigation", name="Main menu")).to_contain_text("About us")
     expect(preview.locator("footer")).to_contain_text("Privacy")
     # Nothing was saved or published by previewing.
     assert website_data(page, "en")["heroes"][0]["title"] == "Clean power"

@@ -213,10 +213,15 @@ def test_unpublishing_the_arabic_home_page_falls_back_and_relinks(client, site, 
     warm(client)
     with committed():
         site["arabic_home"].unpublish()
-    assert purged() == keys(("ar", "home_page"), ("ar", "menu_items"))
+    # English too: its home page no longer lists an Arabic version (hreflang alternates).
+    assert purged() == keys(("ar", "home_page"), ("ar", "menu_items"), ("en", "home_page"))
     data = get_data(client, "?locale=ar")
     assert data["home"]["fallback_locale"] == "en"
     assert data["menu"][1]["url"] == "/en/"
+    assert [a["hreflang"] for a in get_data(client, "?locale=en")["home"]["alternates"]] == [
+        "en",
+        "x-default",
+    ]
 
 
 @pytest.fixture

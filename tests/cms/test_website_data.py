@@ -103,10 +103,11 @@ def test_images_are_renditions_with_size_and_alt_text(client, site):
     image = hero["image"]
     assert image["alt"] == "Panels at dusk"
     sizes = {name: (r["width"], r["height"]) for name, r in image["renditions"].items()}
-    assert sizes == {"desktop": (1920, 800), "mobile": (800, 800)}
+    assert sizes == {"desktop": (1920, 800), "mobile": (1200, 1200)}
     assert (image["width"], image["height"]) == (1920, 800)
     assert image["url"] == image["renditions"]["desktop"]["url"]
     assert image["url"].startswith("http://testserver/media/images/panels.")
+    assert image["url"].endswith(".jpg")
 
 
 def test_a_partner_logo_is_described_by_the_partner_name_in_the_payload_language(client, site):
@@ -221,5 +222,5 @@ def test_other_methods_are_a_405_in_the_envelope(client, site):
 def test_the_whole_payload_is_cached_under_the_documented_key(client, site):
     client.get("/api/website-data/?locale=ar")
     key = cache_key("ar", WHOLE)
-    assert key == "cms:v2:ar:website_data"
+    assert key == "cms:v3:ar:website_data"
     assert payload_cache.read_many([key])[key] is not None

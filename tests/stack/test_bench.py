@@ -18,3 +18,10 @@ def test_the_publish_benchmark_times_publishes_with_and_without_webhook_endpoint
     assert figures["publish"]["0"]["publishes"] == 3
     assert figures["publish"]["10"]["publishes"] == 3
     assert figures["ratio_10_to_0"] > 0
+
+
+def test_preparing_a_40_megapixel_upload_stays_under_300_mb():
+    # Memory, unlike time, is steady from run to run: this figure is asserted.
+    figures = figures_of("bench_images.py", "--without-wagtail")
+    for upload in ("whole", "focal"):  # without a focal point, and with a small one
+        assert figures[upload]["prepare_images_mb"] < 300, figures

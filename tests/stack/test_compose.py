@@ -51,9 +51,13 @@ def test_the_production_stack_has_its_services_and_volumes():
     assert published == {"nginx"}
 
 
-def test_migrations_run_once_per_deploy_not_in_the_web_command():
+def test_migrations_and_renditions_run_once_per_deploy_not_in_the_web_command():
     services = load("prod")["services"]
-    assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--no-input"]
+    assert services["migrate"]["command"] == [
+        "sh",
+        "-c",
+        "python manage.py migrate --no-input && python manage.py prepare_images",
+    ]
     assert services["migrate"]["restart"] == "no"
     assert "command" not in services["web"]  # the image's gunicorn CMD
     assert services["web"]["depends_on"]["migrate"] == {

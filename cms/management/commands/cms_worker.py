@@ -1,5 +1,5 @@
-"""The background worker: runs the webhook queue (django-tasks' database worker on the
-`webhooks` backend) and, beside it, the upkeep that recovers what a killed worker left undone
+"""The background worker: runs the webhook and image queues (django-tasks' database worker on
+the `worker` backend) and, beside it, the upkeep that recovers what a killed worker left undone
 and prunes the delivery log (cms.webhooks.upkeep). Run one or more: they share the work."""
 
 from typing import Any
@@ -11,7 +11,7 @@ from cms.webhooks import upkeep
 
 
 class Command(BaseCommand):
-    help = "Run the background worker (webhook deliveries)."
+    help = "Run the background worker (webhook deliveries, image renditions)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -27,8 +27,8 @@ class Command(BaseCommand):
             # As command-line arguments: db_worker checks --backend's default otherwise.
             call_command(
                 "db_worker",
-                "--backend=webhooks",
-                "--queue-name=webhooks",
+                "--backend=worker",
+                "--queue-name=*",
                 f"--interval={options['interval']}",
                 "--no-reload",
                 "--no-startup-delay",

@@ -1,0 +1,327 @@
+"""Making the payload's renditions ahead of time, in bounded memory.
+
+Wagtail makes a rendition the first time something asks for it, each from a full decode of the
+original (three at a time in `get_renditions`): a 40-megapixel upload, asked for by a public
+request, took a worker from 160 MB to 470 MB. Here every spec of every slot
+(cms.delivery.images) is made from one decode of the original, shrunk as far as the largest
+rendition allows (a JPEG decodes straight to 1/2, 1/4 or 1/8 of its size) and shrunk again as
+the renditions get smaller, one rendition at a time. Wagtail's own Filter draws each one, from
+that smaller copy, with the focal point scaled to it, so the crops and files are Wagtail's.
+
+`prepare` runs in the background worker when an image is uploaded or its focal point changes
+(cms.delivery.tasks), and in a publish that shows an image never prepared (`prepare_shown`), so
+a publish is served only once its renditions exist. Requests only read what exists.
+"""
+
+import base64
+import copy
+import logging
+import math
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from io import BytesIO
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from PIL import Image as PILImage
+from PIL import ImageOps
+from wagtail.images import get_image_model
+from wagtail.images.image_operations import ImageTransform
+from wagtail.images.models import Filter
+from willow.plugins.pillow import PillowImage
+
+from . import images
+from .models import PreparedImage
+from .sections import Section
+
+logger = logging.getLogger(__name__)
+
+# Orientations (EXIF) that turn the picture a quarter: its width is the file's height.
+QUARTER_TURNS = {5, 6, 7, 8}
+# Shrink the working copy once it is this much wider than the next rendition needs.
+SHRINK_WHEN = 1.5
+# A resize holds the picture, half-resized copy and result at once: only below this many
+# pixels. Larger pictures shrink by decoding again (JPEG) or by whole factors (reduce).
+RESIZE_AT_MOST = 12_000_000
+
+
+def _draft_scale(scale: float) -> float:
+    """The scale a JPEG decodes at when asked for `scale`: the next power of two up, to 1/8."""
+    return next(each for each in (1 / 8, 1 / 4, 1 / 2, 1.0) if each >= scale)
+
+
+def version_of(image: Any) -> str:
+    """What the renditions are made from: the file and the focal point."""
+    focal = (
+        image.focal_point_x,
+        image.focal_point_y,
+        image.focal_point_width,
+        image.focal_point_height,
+    )
+    return f"{image.file.name}@{','.join(map(str, focal))}"
+
+
+def is_prepared(image: Any) -> bool:
+    return PreparedImage.objects.filter(image=image, version=version_of(image)).exists()
+
+
+def prepare(image: Any) -> tuple[PreparedImage, bool]:
+    """Make whatever renditions the image's current version still lacks, and its
+    placeholders; returns its PreparedImage and whether anything was made."""
+    version = version_of(image)
+    filters = [Filter(spec=spec) for spec in images.all_specs()]
+    existing = _existing(image, filters)
+    prepared = PreparedImage.objects.filter(image=image, version=version).first()
+    if prepared is not None and set(prepared.renditions.values()) <= {
+        rendition.pk for rendition in existing.values()
+    }:
+        return prepared, False
+    missing = [each.spec for each in filters if each.spec not in existing]
+    placeholders = {slot.name: slot.default.placeholder_spec for slot in _slots()}
+    # Each crop once, then encoded in each format.
+    formats: dict[str, list[str]] = {}
+    for spec in [*missing, *placeholders.values()]:
+        geometry, image_format = spec.rsplit("|format-", 1)
+        formats.setdefault(geometry, []).append(image_format)
+    copies = _WorkingCopy(image, [Filter(spec=geometry) for geometry in formats])
+    drawn: dict[str, PILImage.Image] = {}
+    for geometry in copies.largest_first():
+        drawn[geometry.spec] = copies.draw(geometry)
+        if not copies.is_large:  # encoders need memory too: never beside a large copy
+            _encode(image, drawn, formats, existing)
+    colour = copies.colour()
+    del copies
+    _encode(image, drawn, formats, existing)
+    inline = {name: _data_uri(existing.pop(spec)) for name, spec in placeholders.items()}
+    with transaction.atomic():
+        prepared, _ = PreparedImage.objects.update_or_create(
+            image=image,
+            version=version,
+            defaults={
+                "file_name": image.file.name,
+                "renditions": {spec: rendition.pk for spec, rendition in existing.items()},
+                "placeholders": inline,
+                "color": colour,
+            },
+        )
+        # Older versions served only until this one was ready.
+        PreparedImage.objects.filter(image=image).exclude(pk=prepared.pk).delete()
+    logger.info("Prepared image %s: %d rendition(s) made", image.pk, len(missing))
+    return prepared, True
+
+
+def forget_replaced_files(image: Any) -> None:
+    """A new file: Wagtail deletes its renditions, so versions made from the old one are gone."""
+    PreparedImage.objects.filter(image=image).exclude(file_name=image.file.name).delete()
+
+
+def shown_in(sections: Iterable[Section]) -> set[Any]:
+    """The ids of the images these sections' rows and settings point at."""
+    ids: set[Any] = set()
+    for section in sections:
+        for model, field in section.image_fields:
+            ids.update(
+                model._default_manager.filter(**{f"{field}__isnull": False})
+                .values_list(field, flat=True)
+                .distinct()
+            )
+    return ids
+
+
+def prepare_shown(sections: Iterable[Section]) -> int:
+    """Prepare, here and now, the images these sections show that have never been prepared:
+    a publish is served only once its renditions exist (the worker usually made them at
+    upload). An image with an older version prepared is served with that one meanwhile, and
+    left to the worker. Returns how many were prepared."""
+    sections = [section for section in sections if section.image_fields]
+    ids = shown_in(sections) if sections else set()
+    if not ids:
+        return 0
+    unprepared = get_image_model().objects.filter(pk__in=ids, prepared_versions__isnull=True)
+    count = 0
+    for image in unprepared:
+        try:
+            prepare(image)
+            count += 1
+        except (OSError, ValueError, IntegrityError):  # a broken file must not fail the publish
+            logger.exception("Could not prepare image %s", image.pk)
+    return count
+
+
+def _slots() -> Iterator[images.Slot]:
+    return iter(images.SLOTS.values())
+
+
+def _existing(image: Any, filters: list[Filter]) -> dict[str, Any]:
+    lookup = Q()
+    for each in filters:
+        lookup |= Q(filter_spec=each.spec, focal_point_key=each.get_cache_key(image))
+    return {rendition.filter_spec: rendition for rendition in image.renditions.filter(lookup)}
+
+
+def _encode(
+    image: Any,
+    drawn: dict[str, PILImage.Image],
+    formats: dict[str, list[str]],
+    made: dict[str, Any],
+) -> None:
+    """Encode what is drawn in each format its specs name, then let it go: a rendition saved
+    (Wagtail's Rendition, as Image.create_rendition saves it), or a placeholder's bytes."""
+    placeholder_specs = {slot.default.placeholder_spec for slot in _slots()}
+    for geometry, picture in list(drawn.items()):
+        for image_format in formats[geometry]:
+            spec = f"{geometry}|format-{image_format}"
+            encoder = _Encoded(spec, picture)
+            if spec in placeholder_specs:
+                output = BytesIO()
+                encoder.run(image, output)
+                made[spec] = output.getvalue()
+                continue
+            made[spec], _ = image.renditions.get_or_create(
+                filter_spec=spec,
+                focal_point_key=encoder.get_cache_key(image),
+                defaults={"file": image.generate_rendition_file(encoder)},
+            )
+        del drawn[geometry]
+
+
+def _data_uri(data: bytes) -> str:
+    return "data:image/webp;base64," + base64.b64encode(data).decode()
+
+
+class _Upright(PillowImage):
+    """A decoded picture as Willow sees it: already upright (Willow's auto_orient would copy
+    the whole picture for nothing)."""
+
+    def __init__(self, picture: PILImage.Image, format_name: str = "png") -> None:
+        super().__init__(picture)
+        self.format_name = format_name
+
+    def auto_orient(self) -> "_Upright":
+        return self
+
+
+class _Encoded(Filter):
+    """Wagtail's Filter for a spec, given the picture already cropped and resized to it:
+    only its format (and quality) is left to apply. Its spec names the file and the
+    rendition, as if Wagtail had drawn it from the original."""
+
+    def __init__(self, spec: str, picture: PILImage.Image) -> None:
+        super().__init__(spec=spec)
+        self.picture = picture
+
+    @contextmanager
+    def get_willow_image(self, image: Any, source: Any = None) -> Iterator[Any]:
+        yield _Upright(self.picture)
+
+    def get_transform(self, image: Any, size: Any = None) -> ImageTransform:
+        return ImageTransform(size)
+
+
+class _WorkingCopy:
+    """The original, upright, decoded only as large as the renditions still to be drawn need.
+    It shrinks as they get smaller (largest_first). A JPEG is decoded again, straight at the
+    smaller scale, rather than resized: resizing 40 megapixels needs another 100 MB or more
+    beside them, when a full decode alone is 160 MB."""
+
+    def __init__(self, image: Any, filters: list[Filter]) -> None:
+        self.image = image
+        with image.open_file() as file:
+            header = PILImage.open(file)
+            width, height = header.size
+            self.is_jpeg = header.format == "JPEG"
+            self.format_name = (header.format or "png").lower()
+            if header.getexif().get(0x0112, 1) in QUARTER_TURNS:
+                width, height = height, width
+        self.width, self.height = width, height  # the upright original's
+        self.needs = sorted(
+            ((self.needed_scale(each), each) for each in filters), key=lambda pair: -pair[0]
+        )
+        self.picture = self.decode(self.needs[0][0] if self.needs else 1.0)
+
+    def decode(self, scale: float) -> PILImage.Image:
+        """The original, upright, at `scale` or (a JPEG) the next power of two above."""
+        with self.image.open_file() as file:
+            picture = PILImage.open(file)
+            if self.is_jpeg:  # decodes at 1/2, 1/4 or 1/8 of the size when that is enough
+                picture.draft(
+                    "L" if picture.mode == "L" else "RGB",
+                    (math.ceil(picture.width * scale), math.ceil(picture.height * scale)),
+                )
+            picture.load()
+        ImageOps.exif_transpose(picture, in_place=True)
+        upright: PILImage.Image = picture
+        if upright.mode not in ("RGB", "RGBA", "L"):
+            has_alpha = "transparency" in upright.info or upright.mode.endswith(("A", "a"))
+            upright = upright.convert("RGBA" if has_alpha else "RGB")
+        return upright
+
+    def needed_scale(self, each: Filter) -> float:
+        """How large (relative to the original) the copy must stay for this rendition to be
+        drawn from it without losing detail: its output size over the part it shows."""
+        upright = copy.copy(self.image)
+        upright.width, upright.height = self.width, self.height
+        transform = each.get_transform(upright, (self.width, self.height))
+        rect = transform.get_rect()
+        width, height = transform.size
+        return float(min(1.0, max(width / rect.width, height / rect.height)))
+
+    @property
+    def scale(self) -> float:
+        return self.picture.width / self.width
+
+    def shrink_to(self, scale: float) -> None:
+        if self.scale <= scale * SHRINK_WHEN:
+            return
+        if self.is_jpeg and _draft_scale(scale) < self.scale:
+            del self.picture  # before decoding again, not beside it
+            self.picture = self.decode(scale)
+        elif (factor := math.floor(self.scale / scale)) >= 2:
+            self.picture = self.picture.reduce(factor)  # one pass: no copy of full height
+        if self.scale > scale * SHRINK_WHEN and self.picture.width * self.picture.height <= (
+            RESIZE_AT_MOST
+        ):
+            size = (
+                max(1, math.ceil(self.width * scale)),
+                max(1, math.ceil(self.height * scale)),
+            )
+            self.picture = self.picture.resize(size, PILImage.Resampling.LANCZOS)
+
+    def largest_first(self) -> Iterator[Filter]:
+        """The filters, each after shrinking the copy to what it needs (so the largest come
+        first: the copy only ever shrinks)."""
+        for needed, each in self.needs:
+            self.shrink_to(needed)
+            yield each
+
+    def scaled(self) -> Any:
+        """The image as its Filter should see it: the copy's size, the focal point scaled."""
+        scaled = copy.copy(self.image)
+        sx, sy = self.picture.width / self.width, self.picture.height / self.height
+        scaled.width, scaled.height = self.picture.size
+        if self.image.has_focal_point():
+            scaled.focal_point_x = round(self.image.focal_point_x * sx)
+            scaled.focal_point_y = round(self.image.focal_point_y * sy)
+            scaled.focal_point_width = max(1, round(self.image.focal_point_width * sx))
+            scaled.focal_point_height = max(1, round(self.image.focal_point_height * sy))
+        return scaled
+
+    @property
+    def is_large(self) -> bool:
+        return self.picture.width * self.picture.height > RESIZE_AT_MOST
+
+    def draw(self, geometry: Filter) -> PILImage.Image:
+        """The crop and size `geometry` asks for, as Wagtail's Filter.run draws them, from
+        the copy (with the focal point scaled to it)."""
+        transform = geometry.get_transform(self.scaled(), self.picture.size)
+        upright = _Upright(self.picture, self.format_name)
+        drawn: PILImage.Image = (
+            upright.crop(transform.get_rect().round()).resize(transform.size).image
+        )
+        return drawn
+
+    def colour(self) -> str:
+        average = self.picture.convert("RGB").resize((1, 1), PILImage.Resampling.BOX)
+        red, green, blue = average.getpixel((0, 0))  # type: ignore[misc]
+        return f"#{red:02x}{green:02x}{blue:02x}"
