@@ -28,7 +28,10 @@ class ImageFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Image {n}")
     description = factory.LazyAttribute(lambda image: f"Alt text for {image.title}")
-    file = factory.LazyFunction(lambda: ImageFile(io.BytesIO(image_bytes()), name="test.png"))
+    # Small: every image a test makes gets all its renditions made (see `prepared`).
+    file = factory.LazyFunction(
+        lambda: ImageFile(io.BytesIO(image_bytes(240, 160)), name="test.png")
+    )
 
     @factory.post_generation
     def prepared(image, create, extracted, **kwargs):

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from io import BytesIO
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from PIL import Image as PILImage
 from PIL import ImageOps
@@ -94,6 +94,7 @@ def prepare(image: Any) -> tuple[PreparedImage, bool]:
     del copies
     _encode(image, drawn, formats, existing)
     inline = {name: _data_uri(existing.pop(spec)) for name, spec in placeholders.items()}
+    existing = _existing(image, filters)  # with the ids the inserts gave them
     with transaction.atomic():
         prepared, _ = PreparedImage.objects.update_or_create(
             image=image,
@@ -144,8 +145,8 @@ def prepare_shown(sections: Iterable[Section]) -> int:
         try:
             prepare(image)
             count += 1
-        except (OSError, ValueError, IntegrityError):  # a broken file must not fail the publish
-            logger.exception("Could not prepare image %s", image.pk)
+        except Exception:  # whatever a broken file raises, the purge that follows must happen
+            logger.exception("Could not prepare image %s: it is left out until fixed", image.pk)
     return count
 
 
@@ -166,9 +167,11 @@ def _encode(
     formats: dict[str, list[str]],
     made: dict[str, Any],
 ) -> None:
-    """Encode what is drawn in each format its specs name, then let it go: a rendition saved
-    (Wagtail's Rendition, as Image.create_rendition saves it), or a placeholder's bytes."""
+    """Encode what is drawn in each format its specs name, then let it go: renditions saved
+    in one insert (as Wagtail's Image.create_renditions saves them), or a placeholder's
+    bytes."""
     placeholder_specs = {slot.default.placeholder_spec for slot in _slots()}
+    new = []
     for geometry, picture in list(drawn.items()):
         for image_format in formats[geometry]:
             spec = f"{geometry}|format-{image_format}"
@@ -177,13 +180,12 @@ def _encode(
                 output = BytesIO()
                 encoder.run(image, output)
                 made[spec] = output.getvalue()
-                continue
-            made[spec], _ = image.renditions.get_or_create(
-                filter_spec=spec,
-                focal_point_key=encoder.get_cache_key(image),
-                defaults={"file": image.generate_rendition_file(encoder)},
-            )
+            else:
+                new.append(image.generate_rendition_instance(encoder, BytesIO()))
         del drawn[geometry]
+    # Another process may have made some meanwhile: theirs are kept (ignore_conflicts).
+    image.get_rendition_model().objects.bulk_create(new, ignore_conflicts=True)
+    made.update((rendition.filter_spec, rendition) for rendition in new)
 
 
 def _data_uri(data: bytes) -> str:

@@ -197,6 +197,19 @@ def test_a_publish_showing_an_image_nobody_prepared_prepares_it_before_it_return
     assert hero_image(client, "Fresh")["url"]
 
 
+def test_an_image_that_cannot_be_drawn_never_stops_a_publish(
+    site, client, django_capture_on_commit_callbacks
+):
+    broken = ImageFactory(prepared=False)
+    with default_storage.open(broken.file.name, "wb") as file:
+        file.write(b"not an image any more")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(HeroFactory(title="Broken", background_image=broken))
+
+    heroes = get_data(client, "?locale=en")["heroes"]
+    assert [hero["image"] for hero in heroes if hero["title"] == "Broken"] == [None]
+
+
 def test_a_new_focal_point_shows_once_its_renditions_exist_with_the_previous_ones_until_then(
     site, client, wide_image
 ):
