@@ -17,11 +17,13 @@ import base64
 import copy
 import logging
 import math
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from io import BytesIO
 from typing import Any
 
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from PIL import Image as PILImage
@@ -79,21 +81,8 @@ def prepare(image: Any) -> tuple[PreparedImage, bool]:
         return prepared, False
     missing = [each.spec for each in filters if each.spec not in existing]
     placeholders = {slot.name: slot.default.placeholder_spec for slot in _slots()}
-    # Each crop once, then encoded in each format.
-    formats: dict[str, list[str]] = {}
-    for spec in [*missing, *placeholders.values()]:
-        geometry, image_format = spec.rsplit("|format-", 1)
-        formats.setdefault(geometry, []).append(image_format)
-    copies = _WorkingCopy(image, [Filter(spec=geometry) for geometry in formats])
-    drawn: dict[str, PILImage.Image] = {}
-    for geometry in copies.largest_first():
-        drawn[geometry.spec] = copies.draw(geometry)
-        if not copies.is_large:  # encoders need memory too: never beside a large copy
-            _encode(image, drawn, formats, existing)
-    colour = copies.colour()
-    del copies
-    _encode(image, drawn, formats, existing)
-    inline = {name: _data_uri(existing.pop(spec)) for name, spec in placeholders.items()}
+    made, colour = _make(image, [*missing, *placeholders.values()], set(placeholders.values()))
+    inline = {name: _data_uri(made[spec]) for name, spec in placeholders.items()}
     existing = _existing(image, filters)  # with the ids the inserts gave them
     with transaction.atomic():
         prepared, _ = PreparedImage.objects.update_or_create(
@@ -110,6 +99,71 @@ def prepare(image: Any) -> tuple[PreparedImage, bool]:
         PreparedImage.objects.filter(image=image).exclude(pk=prepared.pk).delete()
     logger.info("Prepared image %s: %d rendition(s) made", image.pk, len(missing))
     return prepared, True
+
+
+# What Wagtail's admin shows of every image, made the same way: otherwise Wagtail makes each
+# in the next admin request that shows it, from a full-size decode of the original (and two
+# full-size copies). The thumbnails of listings, choosers and the edit view are made as soon as
+# the image is saved (from a 1/8-size decode of a JPEG: quick); the edit view's full-size copy
+# (for the focal point) by the worker.
+ADMIN_THUMBNAILS = ("max-165x165", "max-800x600")
+ADMIN_ORIGINAL = "original"
+
+
+# Formats a browser shows as they are: Wagtail's `original` rendition of one is the same image.
+SHOWN_AS_IS = {"JPEG", "PNG", "WEBP", "AVIF"}
+
+
+def prepare_for_admin(image: Any, specs: Iterable[str] = ADMIN_THUMBNAILS) -> None:
+    filters = [Filter(spec=spec) for spec in specs]
+    existing = _existing(image, filters)
+    missing = [each.spec for each in filters if each.spec not in existing]
+    if ADMIN_ORIGINAL in missing and _copy_original(image):
+        missing.remove(ADMIN_ORIGINAL)
+    if missing:
+        _make(image, missing)
+
+
+def _copy_original(image: Any) -> bool:
+    """Save the `original` rendition as a copy of the file, without decoding it (which takes
+    160 MB for 40 megapixels), when that is what Wagtail would draw: a format browsers show,
+    already upright. Whether it was."""
+    with image.open_file() as file:
+        header = PILImage.open(file)
+        as_is = header.format in SHOWN_AS_IS and header.getexif().get(0x0112, 1) == 1
+        if not as_is:
+            return False
+        file.seek(0)
+        original = Filter(spec=ADMIN_ORIGINAL)
+        stem, extension = os.path.splitext(os.path.basename(image.file.name))
+        image.renditions.get_or_create(
+            filter_spec=ADMIN_ORIGINAL,
+            focal_point_key=original.get_cache_key(image),
+            defaults={"file": File(file, name=f"{stem[:40]}.original{extension.lower()}")},
+        )
+    return True
+
+
+def _make(
+    image: Any, specs: list[str], inline: Collection[str] = ()
+) -> tuple[dict[str, bytes], str]:
+    """Save the renditions of `specs` (each crop drawn once, then encoded in each format it
+    is asked in), except those `inline`, whose bytes are returned; and the image's colour."""
+    formats: dict[str, list[str | None]] = {}
+    for spec in specs:
+        geometry, _, image_format = spec.partition("|format-")
+        formats.setdefault(geometry, []).append(image_format or None)
+    copies = _WorkingCopy(image, [Filter(spec=geometry) for geometry in formats])
+    drawn: dict[str, PILImage.Image] = {}
+    made: dict[str, bytes] = {}
+    for geometry in copies.largest_first():
+        drawn[geometry.spec] = copies.draw(geometry)
+        if not copies.is_large:  # encoders need memory too: never beside a large copy
+            _encode(image, copies.format_name, drawn, formats, inline, made)
+    colour, format_name = copies.colour(), copies.format_name
+    del copies
+    _encode(image, format_name, drawn, formats, inline, made)
+    return made, colour
 
 
 def forget_replaced_files(image: Any) -> None:
@@ -163,20 +217,21 @@ def _existing(image: Any, filters: list[Filter]) -> dict[str, Any]:
 
 def _encode(
     image: Any,
+    format_name: str,
     drawn: dict[str, PILImage.Image],
-    formats: dict[str, list[str]],
-    made: dict[str, Any],
+    formats: dict[str, list[str | None]],
+    inline: Collection[str],
+    made: dict[str, bytes],
 ) -> None:
-    """Encode what is drawn in each format its specs name, then let it go: renditions saved
-    in one insert (as Wagtail's Image.create_renditions saves them), or a placeholder's
-    bytes."""
-    placeholder_specs = {slot.default.placeholder_spec for slot in _slots()}
+    """Encode what is drawn in each format its specs name (none: the original's), then let
+    it go: renditions saved in one insert (as Wagtail's Image.create_renditions saves them),
+    or, for `inline` specs, their bytes in `made`."""
     new = []
     for geometry, picture in list(drawn.items()):
         for image_format in formats[geometry]:
-            spec = f"{geometry}|format-{image_format}"
-            encoder = _Encoded(spec, picture)
-            if spec in placeholder_specs:
+            spec = f"{geometry}|format-{image_format}" if image_format else geometry
+            encoder = _Encoded(spec, picture, format_name)
+            if spec in inline:
                 output = BytesIO()
                 encoder.run(image, output)
                 made[spec] = output.getvalue()
@@ -185,7 +240,6 @@ def _encode(
         del drawn[geometry]
     # Another process may have made some meanwhile: theirs are kept (ignore_conflicts).
     image.get_rendition_model().objects.bulk_create(new, ignore_conflicts=True)
-    made.update((rendition.filter_spec, rendition) for rendition in new)
 
 
 def _data_uri(data: bytes) -> str:
@@ -209,13 +263,14 @@ class _Encoded(Filter):
     only its format (and quality) is left to apply. Its spec names the file and the
     rendition, as if Wagtail had drawn it from the original."""
 
-    def __init__(self, spec: str, picture: PILImage.Image) -> None:
+    def __init__(self, spec: str, picture: PILImage.Image, format_name: str) -> None:
         super().__init__(spec=spec)
         self.picture = picture
+        self.format_name = format_name  # the original's: the output's, unless the spec says
 
     @contextmanager
     def get_willow_image(self, image: Any, source: Any = None) -> Iterator[Any]:
-        yield _Upright(self.picture)
+        yield _Upright(self.picture, self.format_name)
 
     def get_transform(self, image: Any, size: Any = None) -> ImageTransform:
         return ImageTransform(size)

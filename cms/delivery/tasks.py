@@ -2,6 +2,7 @@
 manage.py cms_worker): make an image's renditions when it is uploaded or its focal point
 changes, then tell every cache that shows it (the payload names the new files)."""
 
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -9,6 +10,8 @@ from django_tasks import task
 from wagtail.images import get_image_model
 
 from . import renditions, signal_handlers
+
+logger = logging.getLogger(__name__)
 
 
 @task(backend="worker", queue_name="images")
@@ -18,6 +21,7 @@ def prepare_image(image_id: int) -> bool:
     if image is None:  # deleted since
         return False
     _, made = renditions.prepare(image)
+    renditions.prepare_for_admin(image, [renditions.ADMIN_ORIGINAL])
     if made:
         with transaction.atomic():  # shown with its previous renditions until now
             signal_handlers.image_changed(type(image), image)
@@ -25,8 +29,17 @@ def prepare_image(image_id: int) -> bool:
 
 
 def image_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """Uploaded, replaced or refocused: prepare this version in the background."""
+    """Uploaded, replaced or refocused: prepare this version in the background, and the
+    admin's thumbnails at once (small, so quick: the page after an upload shows them)."""
     renditions.forget_replaced_files(instance)
+    transaction.on_commit(lambda: _thumbnails(instance))
     if not renditions.is_prepared(instance):
         image_id = instance.pk
         transaction.on_commit(lambda: prepare_image.enqueue(image_id))
+
+
+def _thumbnails(image: Any) -> None:
+    try:
+        renditions.prepare_for_admin(image)
+    except Exception:  # Wagtail makes them itself then: the upload must not fail for this
+        logger.exception("Could not make the admin's thumbnails of image %s", image.pk)

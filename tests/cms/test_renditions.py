@@ -10,6 +10,7 @@ import pytest
 from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage
 from django.db.models.signals import post_save
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
@@ -178,12 +179,44 @@ def test_an_upload_queues_its_renditions_for_the_worker(db, django_capture_on_co
 
     queued = DBTaskResult.objects.get(queue_name="images")
     assert queued.args_kwargs["args"] == [image.pk]
-    assert not image.renditions.exists()
+    made_at_once = set(image.renditions.values_list("filter_spec", flat=True))
+    assert made_at_once == set(renditions.ADMIN_THUMBNAILS)  # small: the admin shows them next
 
     assert prepare_image.call(image.pk) is True  # what the worker runs
-    assert image.renditions.count() == len(images.all_specs())
+    payload = image.renditions.exclude(filter_spec__in=made_at_once)
+    assert payload.exclude(filter_spec="original").count() == len(images.all_specs())
     assert renditions.is_prepared(image)
     assert prepare_image.call(image.pk) is False  # nothing left to make
+
+
+def test_the_admins_thumbnails_are_made_at_upload_without_wagtails_full_size_decode(
+    editor_client, django_capture_on_commit_callbacks
+):
+    upload = ImageFile(io.BytesIO(image_bytes(2400, 1200, "JPEG")), name="upload.jpg")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            reverse("wagtailimages:add"), {"title": "Up", "file": upload}
+        )
+    assert response.status_code == 302
+    image = get_image_model().objects.get(title="Up")
+    thumbnails = {r.filter_spec: r for r in image.renditions.all()}
+    assert set(thumbnails) == set(renditions.ADMIN_THUMBNAILS)
+    assert opened(thumbnails["max-165x165"].url).format == "JPEG"  # the original's format
+    prepare_image.call(image.pk)  # the worker: the payload's, and the edit view's full size
+
+    made = []
+
+    def count(sender, instance, **kwargs):
+        made.append(instance.filter_spec)
+
+    post_save.connect(count, sender=Rendition)  # Wagtail finds them: it makes none
+    try:
+        assert editor_client.get(reverse("wagtailimages:index")).status_code == 200
+        assert editor_client.get(reverse("wagtailimages:edit", args=[image.pk])).status_code == 200
+    finally:
+        post_save.disconnect(count, sender=Rendition)
+    assert made == []
+    assert image.renditions.get(filter_spec="original").file.read() == image.file.read()
 
 
 def test_a_publish_showing_an_image_nobody_prepared_prepares_it_before_it_returns(
