@@ -133,14 +133,20 @@ def _copy_original(image: Any) -> bool:
         as_is = header.format in SHOWN_AS_IS and header.getexif().get(0x0112, 1) == 1
         if not as_is:
             return False
+        width, height = header.size
         file.seek(0)
-        original = Filter(spec=ADMIN_ORIGINAL)
+        rendition = image.get_rendition_model()(image=image, filter_spec=ADMIN_ORIGINAL)
+        field = rendition._meta.get_field("file")
         stem, extension = os.path.splitext(os.path.basename(image.file.name))
-        image.renditions.get_or_create(
-            filter_spec=ADMIN_ORIGINAL,
-            focal_point_key=original.get_cache_key(image),
-            defaults={"file": File(file, name=f"{stem[:40]}.original{extension.lower()}")},
-        )
+        name = field.generate_filename(rendition, f"{stem[:40]}.original{extension.lower()}")
+        stored = field.storage.save(name, File(file))
+    # Stored already, with its size given: Django would otherwise read the size back from the
+    # file, which Willow does by decoding all of it.
+    image.renditions.get_or_create(
+        filter_spec=ADMIN_ORIGINAL,
+        focal_point_key=Filter(spec=ADMIN_ORIGINAL).get_cache_key(image),
+        defaults={"file": stored, "width": width, "height": height},
+    )
     return True
 
 
