@@ -110,12 +110,12 @@ def page_changed(sender: Any, instance: Page, **kwargs: Any) -> None:
     # Where links to this page's translation group resolve to this very page: its own locale,
     # and the locales without a live translation of it (links fall back to the linked page).
     resolving_here = showing_locales(Page, page.translation_key, page.locale.language_code)
+    # A section listing the page's translations (hreflang) changes in every locale when this
+    # translation comes or goes; a new version of a live page changes only its own.
+    came_or_went = kwargs.get("signal") is not page_published or not getattr(
+        page, "_was_live", False
+    )
     for section in showing(page.specific_class):
-        # A section listing the page's translations (hreflang) changes in every locale when
-        # this translation comes or goes; a new version of a live page changes only its own.
-        came_or_went = kwargs.get("signal") is not page_published or not getattr(
-            page, "_was_live", False
-        )
         every = section.lists_translations and came_or_went
         purge_after_commit([section], supported_locales() if every else resolving_here, page)
     group_keys = Page.objects.descendant_of(page, inclusive=True).values("translation_key")

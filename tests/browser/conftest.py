@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.factories import ARABIC_TEAM, UserFactory
 
@@ -81,6 +81,13 @@ def log_in(page, user):
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/admin/$"))
+
+
+def publish_in_editor(page):
+    """Publish what the open edit view holds, from its action menu, as an editor does."""
+    page.locator("[data-w-dropdown-target=toggle]").last.click()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("published", exact=False).first).to_be_visible()
 
 
 @pytest.fixture

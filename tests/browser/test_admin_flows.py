@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from wagtail.users.models import UserProfile
 
 from cms.delivery.sections import SECTIONS
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, publish_in_editor
 
 # A live server needs committed data; serialized_rollback restores what migrations created.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -83,9 +83,7 @@ def test_an_editor_uploads_an_image_sets_its_focal_point_and_publishes_a_hero(
     assert [hero["title"] for hero in website_data(page)["heroes"]] == []
 
     # Publish: on the website at once, with the rendition.
-    page.locator("[data-w-dropdown-target=toggle]").last.click()
-    page.get_by_role("button", name="Publish").click()
-    expect(page.get_by_text("published", exact=False).first).to_be_visible()
+    publish_in_editor(page)
     heroes = website_data(page)["heroes"]
     assert [hero["title"] for hero in heroes] == ["Golden dunes"]
     assert heroes[0]["image"]["renditions"]["desktop"]["width"] == 1920
@@ -176,9 +174,7 @@ def test_a_synced_source_change_is_flagged_in_the_status_report_until_translated
     # The editor changes the English title and publishes it.
     page.goto(f"/admin/snippets/sitecontent/hero/edit/{hero.pk}/")
     page.fill("#id_title", "Cleaner power")
-    page.locator("[data-w-dropdown-target=toggle]").last.click()
-    page.get_by_role("button", name="Publish").click()
-    expect(page.get_by_text("published", exact=False).first).to_be_visible()
+    publish_in_editor(page)
 
     # ... then syncs the translations from the listing.
     page.goto("/admin/snippets/sitecontent/hero/?locale=en")

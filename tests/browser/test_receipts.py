@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, publish_in_editor
 
 # A live server needs committed data; serialized_rollback restores what migrations created.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -37,9 +37,7 @@ def test_an_editor_publishes_a_hero_and_sees_it_live_everywhere(page, editor_use
 
     page.goto(edit)
     page.fill("#id_title", "Cleaner power")
-    page.locator("[data-w-dropdown-target=toggle]").last.click()
-    page.get_by_role("button", name="Publish").click()
-    expect(page.get_by_text("published", exact=False).first).to_be_visible()
+    publish_in_editor(page)
     receipt = PublishReceipt.objects.get(user=editor_user)
     assert receipt.items.get().object_id == str(hero.pk)
 

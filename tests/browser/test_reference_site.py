@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, publish_in_editor
 
 # A live server needs committed data; serialized_rollback restores what migrations created.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -118,9 +118,7 @@ def test_a_publish_in_the_admin_shows_on_the_reference_site(page, demo, editor_u
     log_in(page, editor_user)
     page.goto(f"/admin/snippets/sitecontent/hero/edit/{hero.pk}/")
     page.fill("#id_title", "From every rooftop to the grid")
-    page.locator("[data-w-dropdown-target=toggle]").last.click()
-    page.get_by_role("button", name="Publish").click()
-    expect(page.get_by_text("published", exact=False).first).to_be_visible()
+    publish_in_editor(page)
 
     page.goto("/en/")
     expect(page.locator("section.hero h2").nth(1)).to_have_text("From every rooftop to the grid")
