@@ -155,7 +155,6 @@ def main():
         site_root=workdir,
         certificate=certificate,
         key=key,
-        workers="auto",
         # One client address makes all the load here: measure the cache, not the rate limit.
         NGINX_WEBSITE_DATA_RATE="10000000r/s",
         NGINX_API_BURST="1000000",

@@ -1,8 +1,9 @@
 # ruff: noqa: S603, S607  (runs nginx and openssl with arguments of its own making)
 """The production stack's own pieces on loopback: gunicorn with the repository's configuration,
-and nginx from the production template with ports, paths and a self-signed certificate filled
-in. The stack tests, the benchmark and the fault drill run them as compose/prod does (there is
-no Docker engine on these machines)."""
+and nginx as the production image runs it (Debian's nginx.conf, the compose file's environment
+and volumes, the image's entrypoint filling the template), with only ports, addresses and a
+self-signed certificate changed. The stack tests, the benchmark and the fault drill run them as
+compose/prod does (there is no Docker engine on these machines)."""
 
 import os
 import re
@@ -16,7 +17,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NGINX_DIR = ROOT / "compose" / "prod" / "nginx"
-MODULES = ("ngx_http_cache_purge_module.so", "ngx_http_brotli_filter_module.so")
 
 
 def free_port():
@@ -35,15 +35,6 @@ def wait_for_port(port, process, timeout=60):
                 return
         time.sleep(0.1)
     raise RuntimeError(f"nothing listens on {port}")
-
-
-def render(template, values):
-    """Fill ${NAME} placeholders; an unknown name is an error, nginx's $names stay."""
-
-    def value(match):
-        return str(values[match.group(1)])
-
-    return re.sub(r"\$\{([A-Z_]+)\}", value, template)
 
 
 def start_gunicorn(env, port, workers=2, log=None):
@@ -85,31 +76,107 @@ def self_signed_certificate(directory, server_name):
     return certificate, key
 
 
+COMPOSE_FILE = ROOT / "compose" / "prod" / "compose.yaml"
+# The directories of the nginx image that each instance gets a private copy of (a mount
+# namespace per instance): the image's own /etc/nginx (Debian's files, nginx.conf untouched),
+# and where Debian's nginx.conf and the compose file put the pid, logs, temp files and cache.
+PRIVATE_ROOTS = (
+    "/etc/nginx",
+    "/var/cache",
+    "/var/lib/nginx",
+    "/var/log/nginx",
+    "/run",
+    "/srv",
+    "/var/www",
+)
+
+
+def compose_service(name):
+    """The production compose file's service `name`, as written."""
+    import yaml
+
+    return yaml.safe_load(COMPOSE_FILE.read_text())["services"][name]
+
+
+def interpolate(text, values):
+    """Fill `${VAR}`, `${VAR:?message}` and `${VAR:-default}` as compose does: from `values`,
+    else the default; a required variable missing from `values` is an error."""
+
+    def value(match):
+        name, _, default = match.group(1), match.group(2), match.group(3) or ""
+        if name in values:
+            return str(values[name])
+        if match.group(2) == ":?":
+            raise KeyError(f"compose needs {name}")
+        return default
+
+    return re.sub(r"\$\{([A-Z_]+)(?:(:\?|:-)([^}]*))?\}", value, text)
+
+
 @dataclass
 class Nginx:
-    """One nginx instance in front of one app server."""
+    """One nginx instance in front of one app server, run as the production image runs it:
+    Debian's nginx with its own nginx.conf, the compose file's environment and volumes, and
+    the image's entrypoint filling the template. Each instance runs in a mount namespace of
+    its own, so every path is the one production uses (/etc/nginx/conf.d, /run/nginx.pid,
+    /var/cache/nginx/cms…) and two instances never share one."""
 
-    conf_dir: Path
+    root: Path
+    environment: dict = field(default_factory=dict)
+    volumes: list = field(default_factory=list)  # (host path, path inside)
     http_port: int = field(default_factory=free_port)
     https_port: int = field(default_factory=free_port)
     purge_port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
     @property
-    def args(self):
-        binary = shutil.which("nginx") or "/usr/sbin/nginx"
-        return [binary, "-p", str(self.conf_dir), "-c", str(self.conf_dir / "nginx.conf")]
+    def conf_dir(self):
+        """What the entrypoint wrote (conf.d/cms.conf) and nginx's logs, seen from outside."""
+        return self.root
+
+    @property
+    def cache_dir(self):
+        return self.root / "fs" / "var/cache/nginx/cms"
 
     @property
     def purge_url(self):
         return f"http://127.0.0.1:{self.purge_port}"
 
-    def check(self):
-        return subprocess.run([*self.args, "-t"], capture_output=True, text=True)
+    def _mounts(self):
+        lines = []
+        for target in PRIVATE_ROOTS:
+            lines.append(f"mount --bind {self.root / 'fs' / target.lstrip('/')} {target}")
+        for source, target in self.volumes:
+            lines.append(f"mount --bind {source} {target}")
+        return lines
 
     def start(self):
-        self.process = subprocess.Popen([*self.args, "-g", "daemon off;"])
-        wait_for_port(self.https_port, self.process)
+        entrypoint = NGINX_DIR / "entrypoint.sh"
+        script = "set -e\n" + "\n".join(self._mounts()) + f"\nexec {entrypoint}\n"
+        env = {"PATH": os.environ["PATH"], **self.environment}
+        self.process = subprocess.Popen(
+            ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+            env=env,
+            stdout=(self.root / "stdout.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for_port(self.https_port, self.process, timeout=20)
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}: {self.log()}") from error
+
+    def check(self):
+        """`nginx -t` on what the running instance loaded (as compose's healthcheck runs it)."""
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        return subprocess.run(
+            ["nsenter", "--target", str(self.process.pid), "--mount", binary, "-t"],
+            capture_output=True,
+            text=True,
+        )
+
+    def log(self):
+        parts = [self.root / "stdout.log", self.root / "fs" / "var/log/nginx/error.log"]
+        return "\n".join(path.read_text() for path in parts if path.exists())[-3000:]
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:
@@ -118,58 +185,69 @@ class Nginx:
 
 
 def configure(
-    conf_dir, *, server_name, app_port, site_root, certificate, key, workers=1, **overrides
+    root, *, server_name, app_port, site_root, certificate, key, cors_origins="", **overrides
 ):
-    """Write nginx.conf and the filled-in template to `conf_dir`; `site_root` holds static/
-    and media/. Returns the (not yet started) Nginx."""
-    conf_dir.mkdir()
-    for directory in ("body", "proxy", "fastcgi", "uwsgi", "scgi", "cache"):
-        (conf_dir / directory).mkdir()
-    nginx = Nginx(conf_dir)
-    shutil.copy(NGINX_DIR / "security_headers.conf", conf_dir / "security_headers.conf")
-    values = {
-        "CMS_SERVER_NAME": server_name,
-        "CMS_UPSTREAM": f"127.0.0.1:{app_port}",
-        "CMS_STATIC_ROOT": site_root / "static",
-        "CMS_MEDIA_ROOT": site_root / "media",
-        "NGINX_HTTP_PORT": nginx.http_port,
-        "NGINX_HTTPS_PORT": nginx.https_port,
-        "NGINX_PURGE_LISTEN": f"127.0.0.1:{nginx.purge_port}",
-        "NGINX_PURGE_ALLOW": "127.0.0.1",
-        "NGINX_CACHE_DIR": conf_dir / "cache",
-        "NGINX_CONF_DIR": conf_dir,
-        "NGINX_API_RATE": "30r/s",
-        "NGINX_WEBSITE_DATA_RATE": "100000r/s",
-        "NGINX_API_BURST": "60",
-        "NGINX_LOGIN_RATE": "5r/m",
-        "NGINX_REFRESH_RATE": "6r/m",
-        "CERTBOT_WEBROOT": site_root / "certbot",
-        "TLS_CERTIFICATE": certificate,
-        "TLS_CERTIFICATE_KEY": key,
-        **overrides,
+    """An nginx instance in `root` (not yet started) in front of 127.0.0.1:`app_port`, with
+    the compose file's nginx environment and volumes. Only what loopback needs differs: the
+    ports, the upstream, the purge listener's address, and a self-signed certificate for
+    Let's Encrypt's (plus `overrides`, e.g. a rate). `site_root` holds static/ and media/;
+    `cors_origins` is the .env's CORS_ALLOWED_ORIGINS, which the app reads too."""
+    root.mkdir()
+    nginx = Nginx(root)
+    fs = root / "fs"
+    # The image (compose/prod/nginx/Dockerfile): Debian's /etc/nginx without the default site,
+    # and the directories its RUN step makes; then Debian's owner for nginx's own state.
+    shutil.copytree("/etc/nginx", fs / "etc/nginx", symlinks=True)
+    shutil.rmtree(fs / "etc/nginx/sites-enabled")
+    (fs / "etc/nginx/sites-enabled").mkdir()
+    for directory in ("etc/nginx/cms", "etc/nginx/templates", "var/cache/nginx/cms"):
+        (fs / directory).mkdir(parents=True, exist_ok=True)
+    for directory in ("var/lib/nginx", "var/log/nginx", "run", "srv", "var/www"):
+        (fs / directory).mkdir(parents=True, exist_ok=True)
+    for directory in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (fs / "var/lib/nginx" / directory).mkdir()
+        shutil.chown(fs / "var/lib/nginx" / directory, "www-data")
+
+    service = compose_service("nginx")
+    values = {"CMS_SERVER_NAME": server_name, "CORS_ALLOWED_ORIGINS": cors_origins}
+    nginx.environment = {
+        name: interpolate(str(value), values) for name, value in service["environment"].items()
     }
-    template = (NGINX_DIR / "cms.conf.template").read_text()
-    (conf_dir / "cms.conf").write_text(render(template, values))
-    user = "user root;" if os.geteuid() == 0 else ""
-    modules = "\n".join(f"load_module /usr/lib/nginx/modules/{name};" for name in MODULES)
-    (conf_dir / "nginx.conf").write_text(
-        f"""{user}
-{modules}
-worker_processes {workers};
-pid {conf_dir}/nginx.pid;
-error_log {conf_dir}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {conf_dir}/access.log;
-    client_body_temp_path {conf_dir}/body;
-    proxy_temp_path {conf_dir}/proxy;
-    fastcgi_temp_path {conf_dir}/fastcgi;
-    uwsgi_temp_path {conf_dir}/uwsgi;
-    scgi_temp_path {conf_dir}/scgi;
-    include {conf_dir}/cms.conf;
-}}
-"""
+    nginx.environment.update(
+        {
+            "CMS_UPSTREAM": f"127.0.0.1:{app_port}",
+            "NGINX_HTTP_PORT": str(nginx.http_port),
+            "NGINX_HTTPS_PORT": str(nginx.https_port),
+            "NGINX_PURGE_LISTEN": f"127.0.0.1:{nginx.purge_port}",
+            "NGINX_PURGE_ALLOW": "127.0.0.1",
+            "TLS_CERTIFICATE": str(certificate),
+            "TLS_CERTIFICATE_KEY": str(key),
+            **{name: str(value) for name, value in overrides.items()},
+        }
     )
+    named = {
+        "static": site_root / "static",
+        "media": site_root / "media",
+        "certbot-webroot": root / "certbot",
+        "nginx-cache": fs / "var/cache/nginx/cms",
+    }
+    (root / "certbot").mkdir()
+    for volume in service["volumes"]:
+        source, target = volume.split(":")[:2]
+        if source == "certificates":
+            continue  # Let's Encrypt's: a self-signed certificate stands in (TLS_CERTIFICATE)
+        if source in named:  # a named volume: a directory, made here if need be
+            host = named[source]
+            host.mkdir(parents=True, exist_ok=True)
+        else:  # a file or directory of the repository's
+            host = COMPOSE_FILE.parent / source
+        inside = fs / target.lstrip("/")
+        if host.is_dir():
+            inside.mkdir(parents=True, exist_ok=True)
+        else:
+            inside.parent.mkdir(parents=True, exist_ok=True)
+            inside.touch()
+        nginx.volumes.append((host.resolve(), target))
+    # Debian's nginx.conf runs the workers as www-data: the cache is theirs to write.
+    shutil.chown(fs / "var/cache/nginx/cms", "www-data")
     return nginx

@@ -26,6 +26,7 @@ from scripts.loopback import (
 
 SERVER_NAME = "cms.test"
 ADMIN_PASSWORD = "stack-admin-password-42"
+ALLOWED_ORIGIN = "https://www.example.com"  # the frontend's, in CORS_ALLOWED_ORIGINS
 
 
 @dataclass
@@ -73,7 +74,9 @@ class Stack:
         headers = {}
         for line in lines[1:]:
             name, _, value = line.partition(":")
-            headers.setdefault(name.strip().lower(), value.strip())
+            name, value = name.strip().lower(), value.strip()
+            # A header sent twice is one list (RFC 9110 5.3), e.g. nginx's two Vary lines.
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
         return Response(int(lines[0].split()[1]), headers, body)
 
 
@@ -190,6 +193,7 @@ def stack(tmp_path_factory):
             site_root=workdir,
             certificate=certificate,
             key=key,
+            cors_origins=ALLOWED_ORIGIN,
         )
         for name, port in (("nginx", app_ports[0]), ("nginx-b", app_ports[1]))
     )
@@ -207,6 +211,7 @@ def stack(tmp_path_factory):
         "CMS_STATIC_ROOT": str(workdir / "static"),
         "CMS_MEDIA_ROOT": str(workdir / "media"),
         "CMS_LOG_LEVEL": "WARNING",
+        "CORS_ALLOWED_ORIGINS": ALLOWED_ORIGIN,
         "CMS_NGINX_PURGE_URLS": ",".join(nginx.purge_url for nginx in (nginx_a, nginx_b)),
         "CMS_SURROGATE_PURGE_URL": f"http://127.0.0.1:{varnish_port}/",
         "CMS_PURGE_RECONCILE_SECONDS": "0.5",
@@ -234,13 +239,13 @@ def stack(tmp_path_factory):
         start_gunicorn(env, port, log=workdir / f"gunicorn-{n}.log")
         for n, port in enumerate(app_ports)
     ]
-    check = nginx_a.check()
     varnish = start_varnish(workdir, varnish_port, app_ports[0])
     try:
         for app, port in zip(apps, app_ports, strict=True):
             wait_for_port(port, app)
         nginx_a.start()
         nginx_b.start()
+        check = nginx_a.check()
         wait_for_port(varnish_port, varnish)
         running = Stack(nginx_a.http_port, nginx_a.https_port, workdir)
         running.app_port = app_ports[0]

@@ -1,6 +1,8 @@
 """The compose files and the Dockerfile, read as data: what the operators will run."""
 
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -131,7 +133,10 @@ def test_nginx_is_debians_with_the_cache_purge_module_and_its_template_is_filled
     assert nginx["build"]["context"] == "nginx"
     template = (COMPOSE / "prod" / "nginx" / "cms.conf.template").read_text()
     placeholders = set(re.findall(r"\$\{([A-Z_]+)\}", template))
-    assert placeholders == set(nginx["environment"])
+    entrypoint = (COMPOSE / "prod" / "nginx" / "entrypoint.sh").read_text()
+    read_by_the_entrypoint = set(re.findall(r"\$\{([A-Z_]+):-", entrypoint))
+    assert read_by_the_entrypoint == {"NGINX_CORS_ALLOWED_ORIGINS"}
+    assert placeholders | read_by_the_entrypoint == set(nginx["environment"])
 
 
 def test_the_purge_listener_is_reachable_only_inside_the_compose_network():
@@ -141,3 +146,100 @@ def test_the_purge_listener_is_reachable_only_inside_the_compose_network():
     assert not any(port.split(":")[-1] == listen for port in nginx["ports"])
     purge_urls = spec["x-app"]["environment"]["CMS_NGINX_PURGE_URLS"]
     assert purge_urls.endswith(f":{listen}")
+
+
+def test_the_stack_tests_run_nginx_with_the_images_entrypoint_and_packages():
+    """The loopback nginx (scripts/loopback.py) execs compose/prod/nginx/entrypoint.sh, as the
+    image does, and scripts/install-system-deps installs the packages the image installs."""
+    dockerfile = (COMPOSE / "prod" / "nginx" / "Dockerfile").read_text()
+    assert "COPY entrypoint.sh /usr/local/bin/cms-nginx" in dockerfile
+    assert 'ENTRYPOINT ["/usr/local/bin/cms-nginx"]' in dockerfile
+    installed = (ROOT / "scripts" / "install-system-deps").read_text()
+    for package in ("libnginx-mod-http-cache-purge", "libnginx-mod-http-brotli-filter"):
+        assert package in dockerfile and package in installed
+    assert "gettext-base" in dockerfile and "gettext-base" in installed  # envsubst
+
+
+def _app_services(spec):
+    """The services that run the app image and stay up (not the one-off steps)."""
+    image = spec["x-app"]["image"]
+    return {
+        name
+        for name, service in spec["services"].items()
+        if service.get("image") == image and service.get("restart") != "no"
+    }
+
+
+def test_the_deploy_script_recreates_every_long_running_service_of_the_app_image():
+    listed = re.search(r"^app_services=\((.*)\)$", (ROOT / "scripts/deploy").read_text(), re.M)
+    assert set(listed.group(1).split()) == _app_services(load("prod")) == {"web", "worker"}
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A server's checkout of the repository (a clone of a bare `origin` with two releases),
+    with its compose/prod/.env, and `docker` and `curl` stand-ins on PATH that record their
+    arguments (there is no Docker engine here). Returns (checkout, releases, env for deploy)."""
+    origin, checkout, bin_dir = tmp_path / "origin.git", tmp_path / "server", tmp_path / "bin"
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q", "--bare", str(origin)], check=True)
+    work = tmp_path / "work"
+    subprocess.run([*git, "clone", "-q", str(origin), str(work)], check=True)
+    releases = []
+    for release in ("one", "two"):
+        (work / "compose/prod").mkdir(parents=True, exist_ok=True)
+        (work / "compose/prod/compose.yaml").write_text(f"# release {release}\n")
+        subprocess.run([*git, "-C", str(work), "add", "-A"], check=True)
+        subprocess.run([*git, "-C", str(work), "commit", "-qm", release], check=True)
+        subprocess.run([*git, "-C", str(work), "push", "-q", "origin", "HEAD"], check=True)
+        head = subprocess.run(["git", "-C", str(work), "rev-parse", "HEAD"], capture_output=True)
+        releases.append(head.stdout.decode().strip())
+    subprocess.run([*git, "clone", "-q", str(origin), str(checkout)], check=True)
+    subprocess.run(["git", "-C", str(checkout), "checkout", "-q", releases[0]], check=True)
+    (checkout / "compose/prod/.env").write_text("CMS_IMAGE=cms:one\nPOSTGRES_PASSWORD=x\n")
+    bin_dir.mkdir()
+    (bin_dir / "docker").write_text(f'#!/bin/sh\necho "$*" >> {tmp_path}/docker.log\n')
+    (bin_dir / "curl").write_text(f"#!/bin/sh\n[ -f {tmp_path}/healthy ]\n")
+    for stand_in in ("docker", "curl"):
+        (bin_dir / stand_in).chmod(0o755)
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "CMS_DEPLOY_HEALTH_TRIES": "2",
+        "CMS_DEPLOY_HEALTH_INTERVAL": "0",
+    }
+    return checkout, releases, env
+
+
+def deploy(checkout, env, image, revision):
+    return subprocess.run(
+        ["bash", str(ROOT / "scripts/deploy"), image, "https://cms.test/health/", revision],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_deploy_moves_the_servers_compose_files_to_the_release_and_recreates_the_worker(
+    server,
+):
+    checkout, releases, env = server
+    (checkout.parent / "healthy").touch()
+    result = deploy(checkout, env, "cms:two", releases[1])
+    assert result.returncode == 0, result.stderr
+    assert (checkout / "compose/prod/compose.yaml").read_text() == "# release two\n"
+    assert "CMS_IMAGE=cms:two\n" in (checkout / "compose/prod/.env").read_text()
+    calls = (checkout.parent / "docker.log").read_text().splitlines()
+    assert calls[-1].endswith("up -d --no-deps --force-recreate web worker nginx")
+    assert any(call.endswith("pull web worker") for call in calls)
+
+
+def test_a_deploy_that_fails_its_health_check_goes_back_to_the_previous_release(server):
+    checkout, releases, env = server
+    result = deploy(checkout, env, "cms:two", releases[1])
+    assert result.returncode == 1
+    head = subprocess.run(["git", "-C", str(checkout), "rev-parse", "HEAD"], capture_output=True)
+    assert head.stdout.decode().strip() == releases[0]
+    assert "CMS_IMAGE=cms:one\n" in (checkout / "compose/prod/.env").read_text()

@@ -2,67 +2,20 @@
 Debian's cache-purge module) in front of each of two app servers, and Varnish with xkey as a
 CDN. They keep the website data, and every publish purges all of them before it returns."""
 
-import http.client
 import json
 import random
 import re
-import socket
-import ssl
 import subprocess
-import sys
 import threading
 import time
-from dataclasses import dataclass, field
 
 import psycopg2
 import pytest
 
 from cms.delivery import edge
 from cms.delivery.sections import find
-from tests.stack.conftest import ROOT, SERVER_NAME
-
-PUBLISHER = """
-import sys
-import django
-django.setup()
-from sitecontent.models import Hero
-for line in sys.stdin:
-    code, title = line.rstrip("\\n").split(" ", 1)
-    hero = Hero.objects.filter(locale__language_code=code, live=True).order_by("sort_order")[0]
-    hero.title = title
-    hero.save_revision().publish()
-    print("published", flush=True)
-"""
-
-
-class Publisher:
-    """A process of the app's own (production settings, the stack's database and Redis) that
-    publishes a hero title when told to, and says when the publish has returned."""
-
-    def __init__(self, env):
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", PUBLISHER],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        self.count = 0
-
-    def publish(self, code, title=None):
-        self.count += 1
-        title = title or f"Fresh {self.count}"
-        self.process.stdin.write(f"{code} {title}\n")
-        self.process.stdin.flush()
-        for line in self.process.stdout:  # the app's log lines come this way too
-            if line.strip() == "published":
-                return title
-        raise RuntimeError("the publisher exited")
-
-    def close(self):
-        self.process.stdin.close()
-        self.process.wait(30)
+from tests.stack.clients import Publisher, Reader, first_hero
+from tests.stack.conftest import ALLOWED_ORIGIN, SERVER_NAME
 
 
 @pytest.fixture(scope="module")
@@ -70,10 +23,6 @@ def publisher(stack):
     running = Publisher(stack.env)
     yield running
     running.close()
-
-
-def first_hero(response):
-    return response.json()["data"]["heroes"][0]["title"]
 
 
 def test_nginx_keeps_the_website_data_and_answers_a_304_itself(stack):
@@ -145,6 +94,48 @@ def test_answers_carry_their_tags_and_a_long_shared_lifetime_but_none_for_browse
     assert response.headers["surrogate-key"] == "cms cms-ar cms-ar-menu cms-ar-heroes"
     assert response.headers["cache-tag"] == "cms,cms-ar,cms-ar-menu,cms-ar-heroes"
     assert re.fullmatch(r"public, max-age=0, s-maxage=\d+", response.headers["cache-control"])
+
+
+def cached_files(nginx):
+    return sorted(path for path in nginx.cache_dir.rglob("*") if path.is_file())
+
+
+def test_browsers_of_every_origin_share_the_one_copy_a_purge_removes(stack, publisher):
+    """A browser's cross-origin fetch sends Origin: nginx keeps one copy of a locale's website
+    data whatever Origin says (random ones neither add copies nor reach Django), answers CORS
+    itself for the allowed origins, and a publish removes that copy for every origin."""
+    path = "/api/website-data/?locale=ar"
+    stack.curl(path)
+    stack.curl(path)
+    files = cached_files(stack.nginx[0])
+    origins = [ALLOWED_ORIGIN, "https://other.example"]
+    origins += [f"https://{n}.random.example" for n in range(20)]
+    for origin in origins:
+        response = stack.curl(path, headers={"Origin": origin})
+        assert response.headers["x-edge-cache"] == "HIT", origin
+        assert "Origin" in response.headers["vary"]
+        allowed = response.headers.get("access-control-allow-origin")
+        assert allowed == (origin if origin == ALLOWED_ORIGIN else None), origin
+    assert cached_files(stack.nginx[0]) == files
+    title = publisher.publish("ar")
+    for origin in (ALLOWED_ORIGIN, "https://other.example", None):
+        response = stack.curl(path, headers={"Origin": origin} if origin else {})
+        assert first_hero(response) == title, origin
+
+
+def test_a_preflight_reaches_django_with_its_origin(stack):
+    response = stack.curl(
+        "/api/website-data/?locale=ar",
+        args=("--request", "OPTIONS"),
+        headers={
+            "Origin": ALLOWED_ORIGIN,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "x-trace",
+        },
+    )
+    assert response.status == 200
+    assert response.headers["access-control-allow-origin"] == ALLOWED_ORIGIN
+    assert "GET" in response.headers["access-control-allow-methods"]
 
 
 def test_only_the_app_servers_may_purge_nginx(stack):
@@ -245,65 +236,10 @@ def test_a_purge_that_cannot_reach_an_instance_is_kept_and_retried(stack, publis
     assert first_hero(stack.curl("/api/website-data/?locale=en")) == title
 
 
-class Loopback(http.client.HTTPSConnection):
-    """HTTPS to 127.0.0.1 with the stack's server name (SNI), certificate unchecked; it
-    reconnects the same way when nginx closes a kept-alive connection."""
-
-    def __init__(self, port):
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-        super().__init__("127.0.0.1", port, timeout=10, context=context)
-
-    def connect(self):
-        raw = socket.create_connection(("127.0.0.1", self.port), timeout=self.timeout)
-        self.sock = self._context.wrap_socket(raw, server_hostname=SERVER_NAME)
-
-
-@dataclass
-class Reader:
-    """Reads one URL through one layer in a loop, noting when each read began and which
-    published hero title it saw."""
-
-    name: str
-    port: int
-    tls: bool
-    path: str
-    locale: str
-    reads: list = field(default_factory=list)
-    hits: int = 0
-    errors: list = field(default_factory=list)
-
-    def connect(self):
-        if not self.tls:
-            return http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        return Loopback(self.port)
-
-    def run(self, stop):
-        connection = self.connect()
-        while not stop.is_set():
-            began = time.monotonic()
-            try:
-                connection.request("GET", self.path, headers={"Host": SERVER_NAME})
-                response = connection.getresponse()
-                body = response.read()
-            except (OSError, http.client.HTTPException):
-                connection.close()
-                connection = self.connect()
-                continue
-            if response.status != 200:
-                self.errors.append((response.status, body[:300]))
-                continue
-            title = json.loads(body)["data"]["heroes"][0]["title"]
-            number = int(title.split()[-1]) if title.startswith("Fresh ") else -1
-            self.reads.append((began, number))
-            cache = response.headers.get("X-Edge-Cache") or response.headers.get("X-Varnish-Cache")
-            self.hits += cache == "HIT"
-
-
 def test_no_read_that_starts_after_a_publish_returned_is_stale_through_any_layer(stack, publisher):
-    """The freshness figure: 24 publishes, 18 readers through nginx A, nginx B and Varnish,
-    both locales, several spellings. Prints what it saw."""
+    """The freshness figure: 24 publishes, 22 readers through nginx A, nginx B and Varnish,
+    both locales, several spellings, and browsers' reads with an Origin (allowed or not)
+    through both nginx. Prints what it saw."""
     nginx_a, nginx_b = (nginx.https_port for nginx in stack.nginx)
     layers = [("nginx A", nginx_a, True), ("nginx B", nginx_b, True)]
     layers.append(("varnish", stack.varnish_port, False))
@@ -319,6 +255,15 @@ def test_no_read_that_starts_after_a_publish_returned_is_stale_through_any_layer
         Reader(f"{layer} {path}", port, tls, path, locale)
         for layer, port, tls in layers
         for path, locale in paths
+    ]
+    readers += [
+        Reader(f"{layer} Origin {origin} {path}", port, True, path, locale, {"Origin": origin})
+        for (layer, port, _), origin, (path, locale) in (
+            (layers[0], ALLOWED_ORIGIN, paths[0]),
+            (layers[0], "https://other.example", paths[1]),
+            (layers[1], ALLOWED_ORIGIN, paths[1]),
+            (layers[1], "https://other.example", paths[0]),
+        )
     ]
     # Number the titles from here: every reader's "latest" starts with this publish.
     published = {
