@@ -19,10 +19,20 @@ ROOT = Path(__file__).resolve().parents[1]
 NGINX_DIR = ROOT / "compose" / "prod" / "nginx"
 
 
+_handed_out: set[int] = set()
+
+
 def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A loopback port nothing listens on, never one this process handed out before: the
+    kernel may offer a port again as soon as the probe closes, before its first taker binds
+    it (two of nginx's ports were once the same, and nginx refused to start)."""
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def wait_for_port(port, process, timeout=60):

@@ -3,7 +3,6 @@ standalone server): an image uploaded in the admin, its rendition and the URL th
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -18,6 +17,7 @@ from wagtail.images import get_image_model
 
 from cms.delivery.images import all_specs
 from cms.delivery.tasks import prepare_image
+from scripts.loopback import free_port
 from tests.factories import PartnerFactory, image_bytes, publish
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def s3(settings, monkeypatch):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
