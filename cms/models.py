@@ -1,6 +1,6 @@
 """The cms app's models, each kept in the package it belongs to."""
 
-from .delivery.models import ContentGeneration, PendingPurge
+from .delivery.models import ContentGeneration
 from .editorial.models import LocaleTeam, WebsiteCache
 from .webhooks.models import (
     PublishReceipt,
@@ -13,7 +13,6 @@ from .webhooks.models import (
 __all__ = [
     "ContentGeneration",
     "LocaleTeam",
-    "PendingPurge",
     "PublishReceipt",
     "ReceiptItem",
     "WebhookAttempt",

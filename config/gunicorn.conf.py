@@ -22,9 +22,10 @@ threads = _env_int("GUNICORN_THREADS", 1)
 timeout = _env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = 5
-# Recycle workers now and then (memory growth), not all at once.
+# Recycle workers now and then (memory growth), not all at once: workers share the load
+# evenly, so a jitter of a tenth had them all reach their limit within a second of each other.
 max_requests = _env_int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 500)
 # Load Django once in the master: faster starts, about half the memory per worker.
 preload_app = True
 # In containers /tmp may be a slow overlay; heartbeats go to shared memory when it exists.
@@ -51,17 +52,36 @@ access_log_format = (
 
 
 def post_worker_init(worker):
-    """Apply cache purges kept while Redis was unreachable (e.g. across a restart), and keep
-    looking for them every few seconds (cms.delivery.reconciler); listen for purges, so this
-    worker can answer hits from its own copies (cms.delivery.local_copies)."""
+    """Listen for purges, so this worker can answer hits from its own copies
+    (cms.delivery.local_copies); read the content generation every second, so it serves no
+    copy a lost purge left behind (cms.delivery.generation); and finish what other processes
+    left unfinished, now and every second (cms.delivery.reconciler)."""
     from django.conf import settings
 
-    from cms.delivery import local_copies, reconciler
+    from cms.delivery import generation, local_copies, reconciler
 
     local_copies.start()
+    generation.watch(settings.CMS_PURGE_RECONCILE_SECONDS)
 
     try:
         reconciler.apply_kept_purges()
     except Exception as error:  # the database may not be up yet; the reconciler tries again
         worker.log.warning("Could not apply pending cache purges at start-up: %s", error)
     reconciler.start(settings.CMS_PURGE_RECONCILE_SECONDS)
+
+
+def worker_exit(server, worker):
+    """A recycled worker, its last request answered, ends at once. Python's own teardown of a
+    worker (the whole heap of Django and Wagtail) took one to three seconds under load, and the
+    master starts the replacement only once the old worker is gone: recycled together, a sync
+    app server had no worker at all for that long (tests/stack/test_consistency.py saw 3 s
+    requests). A worker that never booted exits the usual way, so gunicorn sees its error."""
+    if not getattr(worker, "booted", False):
+        return
+    import logging
+    import sys
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

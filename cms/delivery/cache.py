@@ -1,12 +1,12 @@
 """The cache as the rest of the project sees it: it never raises because Redis is down.
 
-When Redis is unreachable, reads and writes are skipped (the caller builds from the database)
-and purges are recorded in the database (PendingPurge). The process then stops trusting Redis
-until it has applied every pending purge, so a publish made during an outage is not lost. The
-engine itself (generations, compare-and-set writes) is cms.delivery.stores.
+When a Redis call fails (unreachable, frozen, refusing writes), the process stops using Redis
+for RETRY_INTERVAL: reads and writes are skipped (the caller serves from the database) and
+purges are not sent. Nothing needs to be kept for later: what Redis holds from before a change
+is stamped with an older content generation and never served again (cms.delivery.generation).
+The engine itself (tokens, compare-and-set writes) is cms.delivery.stores.
 """
 
-import contextlib
 import enum
 import logging
 import threading
@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError
 
+from . import generation
 from .breaker import breaker
 from .outages import OutageLog
 from .stores import Entry, LocalStore, RedisStore, Write
@@ -75,6 +75,7 @@ class PayloadCache:
     def reset(self) -> None:
         """Forget the connection and the outage state (settings changed, e.g. in tests)."""
         self._store = None
+        generation.forget()
         breaker.reset()
         self.healthy = True
         self._last_attempt = 0.0
@@ -141,49 +142,33 @@ class PayloadCache:
             return None
         return (time.perf_counter() - started) * 1000
 
-    # Purges: never lost.
+    # Purges: the fast path. One that does not land is harmless (cms.delivery.generation).
 
-    def purge(self, keys: Iterable[str]) -> None:
-        """Forget `keys` now, or as soon as Redis answers again."""
+    def purge(self, keys: Iterable[str]) -> bool:
+        """Forget `keys` in Redis and in every process's copies; True when Redis took it.
+
+        A purge Redis refused or never answered is not kept to be retried: every entry it
+        would have removed is stamped with a generation older than the one the change moved
+        on, and no process serves such an entry once it has read that generation."""
         keys = sorted(set(keys))
         if not keys:
-            return
+            return True
         if self.healthy and self._call(self.store.purge, keys, default=False):
             logger.info("Purged %s", ", ".join(keys))
-            # And whatever an outage left behind, whichever process kept it.
-            self._apply_pending()
-            return
-        from .models import PendingPurge
-
-        PendingPurge.objects.bulk_create(PendingPurge(key=key) for key in keys)
-        logger.warning("Redis unavailable: %d purge(s) kept until it is back", len(keys))
+            return True
+        logger.warning(
+            "Redis did not take a purge of %d key(s): what it holds of them is older than the "
+            "content generation, and is not served",
+            len(keys),
+        )
+        return False
 
     def reconcile(self) -> bool:
-        """Apply the purges recorded during an outage; True when the cache is usable again."""
-        applied = self._apply_pending()
-        if applied is False or (applied is None and self._call(self.store.ping) is None):
+        """After an outage: whether Redis takes writes again, and is then used again."""
+        if not self._call(self.store.probe, default=False):
             return False
         self.healthy = True
         self._outages.recovered("using the cache again")
-        return True
-
-    def _apply_pending(self) -> bool | None:
-        """Apply the purges kept in the database: True when done, False when Redis refused,
-        None when there were none (or the database cannot say: then nothing can have been
-        published meanwhile either, and what Redis holds is the best there is)."""
-        from .models import PendingPurge
-
-        try:
-            pending = list(PendingPurge.objects.values_list("pk", "key"))
-        except DatabaseError:
-            return None
-        if not pending:
-            return None
-        if not self._call(self.store.purge, sorted({key for _, key in pending}), default=False):
-            return False
-        with contextlib.suppress(DatabaseError):  # if so, applied again later: harmless
-            PendingPurge.objects.filter(pk__in=[pk for pk, _ in pending]).delete()
-        logger.warning("Applied %d purge(s) kept while Redis was unavailable", len(pending))
         return True
 
     # Outage handling.

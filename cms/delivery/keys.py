@@ -20,7 +20,7 @@ from django.http import HttpResponseBase
 from .sections import SECTIONS, Section
 
 # Bump to invalidate every key at once when the payload's or the stored value's shape changes.
-KEY_VERSION = 3
+KEY_VERSION = 4
 
 WHOLE = "website_data"  # the name of the key of a locale's whole payload
 WHOLE_DEFAULT_TTL = 60 * 60

@@ -3,25 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model_string
 
 
-class PendingPurge(models.Model):
-    """A cache purge that could not reach Redis; applied as soon as Redis answers again."""
-
-    key = models.CharField(max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        app_label = "cms"
-        verbose_name = _("pending cache purge")
-
-    def __str__(self) -> str:
-        return self.key
-
-
 class ContentGeneration(models.Model):
     """A counter that every change to published content moves on, in the change's own
-    transaction. While Redis cannot be trusted, a process serves the copies of the payload it
-    keeps in memory only as long as this has not moved: one cheap query instead of a build,
-    and never a copy older than a publish that returned."""
+    transaction: the one truth of how new a cached copy must be. Every cached entry is stamped
+    with it, and none older than the newest a process has seen is served
+    (cms.delivery.generation)."""
 
     value = models.BigIntegerField(default=0)
 
@@ -38,9 +24,12 @@ class ContentGeneration(models.Model):
         return int(value or 0)
 
     @classmethod
-    def advance(cls) -> None:
+    def advance(cls) -> int:
+        """Move it on; returns the new value (visible to others once the transaction commits)."""
         if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"value": 1})
+            cls.objects.get_or_create(pk=1, defaults={"value": 0})
+            cls.objects.filter(pk=1).update(value=models.F("value") + 1)
+        return cls.current()
 
 
 class PendingEdgePurge(models.Model):

@@ -6,6 +6,7 @@ whole payload under one more, so a publish that touches one section rebuilds onl
 and a request for the whole payload is one read.
 """
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -17,7 +18,7 @@ from typing import Any
 from django.db import InterfaceError, OperationalError
 from django.db.models import Model
 
-from . import last_known_good, propagation
+from . import generation, last_known_good, propagation
 from .build import build_fragments, dumps
 from .cache import Lock
 from .cache import payload_cache as cache
@@ -67,9 +68,11 @@ def assemble(
     fragments: dict[Section, Entry],
     preview_info: dict[str, Any] | None = None,
     built_at: str | None = None,
+    stamp: int = 0,
 ) -> Entry:
-    """The payload's data object from its sections' fragments (in payload order). The API puts
-    it in its envelope (cms.api.envelope)."""
+    """The payload's data object from its sections' fragments (in payload order), stamped with
+    the content generation they were built at. The API puts it in its envelope
+    (cms.api.envelope)."""
     version = _version(fragments)
     head = dumps(
         {
@@ -84,7 +87,7 @@ def assemble(
         for section, fragment in fragments.items()
     )
     body = head[:-1] + sections + b"}"
-    return Entry(version, body, _expires_at(fragments.values()), built_at or now_iso())
+    return Entry(version, body, _expires_at(fragments.values()), built_at or now_iso(), stamp)
 
 
 def build_preview(
@@ -152,17 +155,18 @@ def _without_redis(locale_code: str, sections: Sequence[Section]) -> Payload:
     generation says nothing was published since it was built (one query), else a build."""
     key = (locale_code, tuple(section.key for section in sections))
     try:
-        generation = ContentGeneration.current()  # first, as tokens are: see stores.py
+        stamp = ContentGeneration.current()  # first, as tokens are: see stores.py
+        generation.saw(stamp)
         kept = _copies.get(key)
-        if kept and kept[0] == generation and not _expired(kept[1]):
+        if kept and kept[0] == stamp and not _expired(kept[1]):
             return Payload(kept[1], "LOCAL")
-        entry = assemble(locale_code, build_fragments(locale_code, sections))
+        entry = assemble(locale_code, build_fragments(locale_code, sections), stamp=stamp)
     except (OperationalError, InterfaceError) as error:
         stale = _last_known_good(locale_code, sections)
         if stale is None:
             raise Unavailable(str(error)) from error
         return Payload(stale, "STALE")
-    _copies[key] = (generation, entry)
+    _copies[key] = (stamp, entry)
     if _is_whole(sections):
         last_known_good.remember(locale_code, entry)
     return Payload(entry, "MISS")
@@ -195,25 +199,32 @@ def _is_whole(sections: Sequence[Section]) -> bool:
     return len(sections) == len(SECTIONS)
 
 
+def _current(entry: Entry | None) -> Entry | None:
+    """`entry`, unless a newer content generation was seen since it was built: then it may
+    predate a publish whose purge never reached its store (cms.delivery.generation)."""
+    return entry if entry is not None and generation.is_current(entry.generation) else None
+
+
 def _from_cache(locale_code: str, sections: Sequence[Section]) -> Entry | None:
     """One MGET (or none, from this process's copy): the stored whole payload, or a subset
-    assembled from stored fragments."""
+    assembled from stored fragments; only what is stamped with the newest generation seen."""
     if _is_whole(sections):
         key = cache_key(locale_code, WHOLE)
-        copy = local_copies.get(key)  # no round trip, while purges reach this process
+        copy = _current(local_copies.get(key))  # no round trip, while purges reach us
         if copy is not None:
             return copy
         epoch = local_copies.epoch
-        hit = (cache.read_many([key]) or {}).get(key)
+        hit = _current((cache.read_many([key]) or {}).get(key))
         if hit is not None:
             last_known_good.remember(locale_code, hit)
             local_copies.keep(key, hit, epoch)
         return hit
     keys = {section: cache_key(locale_code, section.key) for section in sections}
     found = cache.read_many(list(keys.values())) or {}
-    fragments = {section: found.get(key) for section, key in keys.items()}
+    fragments = {section: _current(found.get(key)) for section, key in keys.items()}
     if all(fragments.values()):
-        return assemble(locale_code, fragments)  # type: ignore[arg-type]
+        stamp = min(fragment.generation for fragment in fragments.values())  # type: ignore[union-attr]
+        return assemble(locale_code, fragments, stamp=stamp)  # type: ignore[arg-type]
     return None
 
 
@@ -233,19 +244,27 @@ def _prepare(
     Returns the assembled entry and the cache writes that store it."""
     whole_key = cache_key(locale_code, WHOLE) if _is_whole(sections) else None
     section_keys = {section: cache_key(locale_code, section.key) for section in sections}
-    # Tokens first, database second: a purge in between makes our writes fail, not stale.
+    # The generation first, so what is built is at least as new as its stamp.
+    stamp = ContentGeneration.current()
+    generation.saw(stamp)
+    # Tokens next, database last: a purge in between makes our writes fail, not stale.
     tokens = cache.tokens([*section_keys.values(), *filter(None, [whole_key])]) or {}
     reusable = [key for section, key in section_keys.items() if section not in rebuild]
     cached = (cache.read_many(reusable) or {}) if reusable else {}
     reused = {
         section: fragment
         for section, key in section_keys.items()
-        if (fragment := cached.get(key)) is not None
+        if (fragment := _current(cached.get(key))) is not None
     }
-    built = build_fragments(locale_code, [s for s in sections if s not in reused])
+    built = {
+        section: dataclasses.replace(fragment, generation=stamp)
+        for section, fragment in build_fragments(
+            locale_code, [s for s in sections if s not in reused]
+        ).items()
+    }
     fragments = {section: reused.get(section) or built[section] for section in sections}
 
-    entry = assemble(locale_code, fragments)
+    entry = assemble(locale_code, fragments, stamp=stamp)
     writes: list[Write] = [
         (key, tokens[key], fragment, seconds_until(fragment.expires_at, section.ttl))
         for section, fragment in built.items()

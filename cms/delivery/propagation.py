@@ -37,7 +37,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from . import edge, renditions
+from . import edge, generation, renditions
 from .cache import payload_cache
 from .edge import Pairs
 from .keys import keys_for
@@ -79,6 +79,8 @@ class Propagation:
     items: list[ChangedItem] = field(default_factory=list)
     kind: str = PUBLISHED  # or REFRESHED
     user: Any = None  # who made the change, when it came through a request
+    # When Redis took the purge; None when it did not (its older copies are then not served
+    # once each process reads the new content generation: cms.delivery.generation).
     redis_purged_at: datetime | None = None
     edges: list[edge.Outcome] = field(default_factory=list)
     edges_purged_at: datetime | None = None
@@ -100,7 +102,7 @@ def after_commit(
     predates the change. `item` is what changed, for those who hear of it."""
     pairs = {(code, section) for code in locale_codes for section in sections}
     if pairs:
-        ContentGeneration.advance()
+        transaction.on_commit(partial(generation.saw, ContentGeneration.advance()))
         items = [ChangedItem.of(item)] if item is not None and item.pk is not None else []
         unfinished = UnfinishedPropagation.objects.create(
             pairs=sorted([code, section.key] for code, section in pairs),
@@ -123,16 +125,21 @@ def propagate(
     # Served only once its renditions exist: the images it shows that were never prepared
     # are prepared first (usually none: the worker prepares each image as it is uploaded).
     renditions.prepare_shown({section for _, section in pairs})
-    payload_cache.purge(key for code, section in pairs for key in keys_for([code], [section]))
+    purged = payload_cache.purge(
+        key for code, section in pairs for key in keys_for([code], [section])
+    )
+    purged_at = timezone.now() if purged else None
     batch: Propagation | None = getattr(_request, "batch", None)
     if batch is not None:
+        first = not batch.pairs
         batch.pairs |= pairs
         batch.items.extend(item for item in items if item not in batch.items)
-        batch.redis_purged_at = timezone.now()
+        # Purged only if every purge of the request was.
+        batch.redis_purged_at = purged_at if first or batch.redis_purged_at else None
         batch.unfinished |= set(unfinished)
         return []
     change = Propagation(
-        set(pairs), list(items), redis_purged_at=timezone.now(), unfinished=set(unfinished)
+        set(pairs), list(items), redis_purged_at=purged_at, unfinished=set(unfinished)
     )
     return finish(change)
 
@@ -140,7 +147,11 @@ def propagate(
 def finish(change: Propagation) -> list[edge.Outcome]:
     """Tell the shared caches, then whoever listens (`propagated`); then the change is done
     with, in the same transaction as what the listeners record of it."""
-    change.edges = to_edges(change.pairs)
+    # Redis did not take the change's purge: until every app server has read the change's
+    # content generation, one may still serve (and a shared cache refill with) what Redis
+    # held. Purge the shared caches only after that (to_edges).
+    unpurged = change.kind == PUBLISHED and change.redis_purged_at is None
+    change.edges = to_edges(change.pairs, after_generation_is_seen=unpurged)
     change.edges_purged_at = timezone.now()
     if change.pairs:
         try:
@@ -217,11 +228,18 @@ def unreached_message(failed: list[edge.Outcome]) -> str:
     }
 
 
-def to_edges(pairs: Pairs) -> list[edge.Outcome]:
-    """Purge the shared caches only (Redis is already up to date: a refresh rebuilt it)."""
+LATE_READS = 4  # watcher intervals a shared-cache purge waits after a purge Redis refused
+
+
+def to_edges(pairs: Pairs, after_generation_is_seen: bool = False) -> list[edge.Outcome]:
+    """Purge the shared caches only (Redis is up to date, or its copies are not served once
+    `after_generation_is_seen`). That waits LATE_READS watcher intervals first: every app
+    server reads the generation once an interval, but one on a busy machine may read it late,
+    and a copy it served before then must reach the shared caches before they are purged."""
     if not pairs or not settings.CMS_EDGE_CACHES:
         return []
-    time.sleep(settle_seconds())
+    wait = LATE_READS * settings.CMS_PURGE_RECONCILE_SECONDS if after_generation_is_seen else 0
+    time.sleep(settle_seconds() + wait)
     return edge.purge(pairs)
 
 

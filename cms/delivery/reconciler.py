@@ -1,8 +1,6 @@
-"""Purges that could not reach Redis are kept in the database (PendingPurge), and so are
-those that could not reach a shared cache in front of the API (PendingEdgePurge). Every app
-process looks for them every few seconds and applies them once Redis answers, so a publish
-made during an outage reaches every process shortly after Redis is back, including processes
-that never noticed the outage and would otherwise go on trusting what Redis held."""
+"""Every app process, every CMS_PURGE_RECONCILE_SECONDS: finishes the propagations a dead
+process left unfinished, and retries the purges a shared cache in front of the API missed
+(PendingEdgePurge). (What a lost Redis purge leaves is never served: cms.delivery.generation.)"""
 
 import logging
 
@@ -10,7 +8,6 @@ from django.db import close_old_connections, connections
 
 from . import edge, propagation
 from .background import Background
-from .cache import payload_cache
 
 logger = logging.getLogger(__name__)
 
@@ -18,13 +15,11 @@ _thread = Background("purge-reconciler")
 
 
 def apply_kept_purges() -> bool:
-    """One round: True when there was nothing to do or everything kept was applied, in Redis
-    and in the shared caches in front of the API (cms.delivery.edge)."""
-    from .models import PendingPurge
-
-    redis_done = not PendingPurge.objects.exists() or payload_cache.reconcile()
+    """One round: finish what dead processes left unfinished; then True when there was
+    nothing to do or every purge kept for the shared caches in front of the API was applied
+    (cms.delivery.edge)."""
     propagation.replay_unfinished()
-    return edge.retry_kept() and redis_done
+    return edge.retry_kept()
 
 
 def _run(interval: float) -> None:

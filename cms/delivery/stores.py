@@ -39,6 +39,8 @@ class Entry:
     expires_at: float | None = None
     # When it was assembled (ISO 8601): the envelope's timestamp, the same on every hit.
     built_at: str = ""
+    # The content generation read before its content was (cms.delivery.generation).
+    generation: int = 0
 
     @property
     def etag(self) -> str:
@@ -65,7 +67,7 @@ def new_token() -> str:
 def encode(token: str, entry: Entry) -> bytes:
     expires = b"" if entry.expires_at is None else b"%d" % entry.expires_at
     head = [token.encode(), entry.version.encode(), expires, entry.built_at.encode()]
-    return b"\n".join([*head, entry.body])
+    return b"\n".join([*head, b"%d" % entry.generation, entry.body])
 
 
 def decode(token: str | bytes | None, raw: bytes | None) -> Entry | None:
@@ -73,10 +75,11 @@ def decode(token: str | bytes | None, raw: bytes | None) -> Entry | None:
     if token is None or raw is None:
         return None
     token = token.decode() if isinstance(token, bytes) else token
-    stored_token, version, expires, built_at, body = raw.split(b"\n", 4)
+    stored_token, version, expires, built_at, generation, body = raw.split(b"\n", 5)
     if stored_token.decode() != token:
         return None
-    return Entry(version.decode(), body, float(expires) if expires else None, built_at.decode())
+    expires_at = float(expires) if expires else None
+    return Entry(version.decode(), body, expires_at, built_at.decode(), int(generation))
 
 
 def _wait_for(attempt: Callable[[], bool]) -> bool:
@@ -199,6 +202,10 @@ class RedisStore:
     def ping(self) -> bool:
         return bool(self.client.ping())
 
+    def probe(self) -> bool:
+        """Whether Redis takes a write (a replica answers READONLY, a full Redis OOM)."""
+        return bool(self.client.set(f"{settings.CMS_CACHE_KEY_PREFIX}:probe", b"1", ex=60))
+
 
 class LocalStore:
     """The same semantics within one process, for the SQLite / local-memory quick start."""
@@ -261,4 +268,7 @@ class LocalStore:
         return -2 if expires is None else max(0, round(expires - time.time()))
 
     def ping(self) -> bool:
+        return True
+
+    def probe(self) -> bool:
         return True

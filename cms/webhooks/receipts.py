@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from cms.delivery.models import PendingEdgePurge
+from cms.delivery.propagation import PUBLISHED
 
 from .models import PublishReceipt, ReceiptItem, WebhookEndpoint, WebhookEvent
 
@@ -174,17 +176,7 @@ def _progress(
     receipt: PublishReceipt, kept_purges: dict[str, datetime], endpoints: list[WebhookEndpoint]
 ) -> Progress:
     start = published_at(receipt)
-    redis_at = receipt.redis_purged_at
-    stages = [
-        Stage(
-            kind="redis",
-            name="Redis",
-            state=State.DONE,
-            summary=_("Redis purged"),
-            at=redis_at,
-            after_seconds=_seconds_after(start, redis_at),
-        )
-    ]
+    stages = [_redis_stage(receipt, start)]
     stages += [_cache_stage(edge, receipt, start, kept_purges) for edge in receipt.edges]
     if receipt.fanned_out:
         by_endpoint: dict[str, list[WebhookEvent]] = {}
@@ -201,6 +193,31 @@ def _progress(
             )
         ]
     return Progress(receipt, start, stages)
+
+
+def _redis_stage(receipt: PublishReceipt, start: datetime) -> Stage:
+    redis_at = receipt.redis_purged_at
+    if redis_at is None and receipt.kind == PUBLISHED:
+        # Redis refused the purge or did not answer. What it holds is older than the change's
+        # content generation, which no app server serves once it has read it: live, but
+        # Redis was not purged, and the receipt says so.
+        return Stage(
+            kind="redis",
+            name="Redis",
+            state=State.FAILED,
+            summary=_(
+                "Redis not purged: app servers stop serving its older copy within %(seconds)g s"
+            )
+            % {"seconds": settings.CMS_PURGE_RECONCILE_SECONDS},
+        )
+    return Stage(
+        kind="redis",
+        name="Redis",
+        state=State.DONE,
+        summary=_("Redis purged"),
+        at=redis_at,
+        after_seconds=_seconds_after(start, redis_at),
+    )
 
 
 def _cache_stage(

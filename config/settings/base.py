@@ -297,8 +297,9 @@ if WAGTAILFRONTENDCACHE:
 # Shared caches are purged this long after Redis, so a reader caught in between cannot leave
 # them an old copy (cms/delivery/propagation.py).
 CMS_EDGE_SETTLE_MS = env.int("CMS_EDGE_SETTLE_MS", default=100)
-# How often each app process applies purges that an outage kept in the database (gunicorn).
-CMS_PURGE_RECONCILE_SECONDS = env.float("CMS_PURGE_RECONCILE_SECONDS", default=2.0)
+# How often each app process reads the content generation (so it serves no copy older than a
+# publish whose purge was lost, docs/consistency.md) and applies purges kept in the database.
+CMS_PURGE_RECONCILE_SECONDS = env.float("CMS_PURGE_RECONCILE_SECONDS", default=0.5)
 # The bearer token of POST /api/update-redis/; empty refuses every call.
 CMS_CACHE_REFRESH_TOKEN = env.str("CMS_CACHE_REFRESH_TOKEN", default="")
 CMS_API_MAX_BODY_BYTES = 16 * 1024

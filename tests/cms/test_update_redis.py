@@ -188,7 +188,7 @@ def test_the_admin_action_needs_its_own_permission(client, translator_client, si
 def test_warm_cache_fills_and_purge_cache_empties(site):
     out = io.StringIO()
     call_command("warm_cache", "--locale", "ar", stdout=out)
-    assert "cms:v3:ar:website_data: 3600 s" in out.getvalue()
+    assert "cms:v4:ar:website_data: 3600 s" in out.getvalue()
     assert cached("ar", WHOLE) and cached("ar", "partners")
     call_command("purge_cache", "--section", "partners", stdout=io.StringIO())
     assert not cached("ar", "partners") and not cached("ar", WHOLE)

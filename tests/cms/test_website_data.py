@@ -222,5 +222,5 @@ def test_other_methods_are_a_405_in_the_envelope(client, site):
 def test_the_whole_payload_is_cached_under_the_documented_key(client, site):
     client.get("/api/website-data/?locale=ar")
     key = cache_key("ar", WHOLE)
-    assert key == "cms:v3:ar:website_data"
+    assert key == "cms:v4:ar:website_data"
     assert payload_cache.read_many([key])[key] is not None

@@ -91,6 +91,8 @@ class Reader:
     errors: list = field(default_factory=list)
     slowest: float = 0.0  # seconds, the longest a request took
     dropped: int = 0  # connections that failed or closed under a request
+    slow: list = field(default_factory=list)  # (when, seconds) of requests over a second
+    sources: list = field(default_factory=list)  # (X-Cache, X-Edge-Cache) of each read
 
     def connect(self):
         if not self.tls:
@@ -111,12 +113,18 @@ class Reader:
                 connection = self.connect()
                 continue
             finally:
-                self.slowest = max(self.slowest, time.monotonic() - began)
+                took = time.monotonic() - began
+                self.slowest = max(self.slowest, took)
+                if took > 1:
+                    self.slow.append((time.strftime("%H:%M:%S"), round(took, 2)))
             if response.status != 200:
                 self.errors.append((response.status, body[:300]))
                 continue
             title = json.loads(body)["data"]["heroes"][0]["title"]
             number = int(title.split()[-1]) if title.startswith("Fresh ") else -1
             self.reads.append((began, number))
+            self.sources.append(
+                (response.headers.get("X-Cache"), response.headers.get("X-Edge-Cache"))
+            )
             cache = response.headers.get("X-Edge-Cache") or response.headers.get("X-Varnish-Cache")
             self.hits += cache == "HIT"

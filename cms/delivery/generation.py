@@ -1,0 +1,89 @@
+"""The one rule that keeps every copy of the website data honest, whatever Redis does: a copy
+is served only while its content generation is the newest this process has seen.
+
+PostgreSQL owns the content generation (cms.delivery.models.ContentGeneration): every change
+to published content moves it on, in the change's own transaction. Every cached entry is
+stamped with the generation read *before* the database was read to build it (so its content is
+at least that new). A process learns the current generation whenever it builds and, every
+CMS_PURGE_RECONCILE_SECONDS, from a watcher thread of its own (`watch`: one read by primary
+key); it never serves an entry, from Redis or from its own memory, stamped older than that.
+
+Purges stay the fast path: a publish forgets what it changed in Redis, the process copies and
+the shared caches before it returns. The stamps are what makes a lost purge harmless: a Redis
+that refused it (READONLY after a failover, OOM, paused writes), froze through it, or came back
+from an older snapshot serves entries stamped before the publish, and every process stops
+trusting them within one watcher interval of the publish. A publish whose Redis purge did not
+land waits that long before it purges the shared caches in front of the API, so they cannot
+keep a copy an app server served before it knew (cms.delivery.propagation). docs/consistency.md
+has the table of every store and its test.
+"""
+
+import logging
+import threading
+
+from django.db import close_old_connections, connections
+
+from .background import Background
+
+logger = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+# None until this process has read the generation once: a process just started (a gunicorn
+# worker recycled under load) knows nothing of what happened before it, and trusts no copy.
+_newest: int | None = None
+
+
+def newest() -> int:
+    """The newest content generation this process has seen (0 before it has seen any)."""
+    return _newest or 0
+
+
+def saw(value: int) -> None:
+    """Note a generation read from PostgreSQL; an older one than already seen changes nothing."""
+    global _newest
+    if _newest is None or value > _newest:
+        with _lock:
+            _newest = value if _newest is None else max(_newest, value)
+
+
+def is_current(stamp: int) -> bool:
+    """Whether an entry stamped `stamp` may be served: this process has read the generation,
+    and nothing newer than the stamp since."""
+    newest = _newest
+    return newest is not None and stamp >= newest
+
+
+def forget() -> None:
+    """Start again from nothing seen (tests, which reset the database between them)."""
+    global _newest
+    with _lock:
+        _newest = None
+
+
+_watcher = Background("generation-watcher")
+
+
+def _watch(interval: float) -> None:
+    from .models import ContentGeneration
+
+    while True:  # at once, then every `interval`
+        close_old_connections()  # a connection the database dropped meanwhile
+        try:
+            saw(ContentGeneration.current())
+        except Exception:  # the database is unreachable: a change that commits meanwhile
+            # still purges Redis and this process's copies; this tries again next round.
+            logger.debug("Could not read the content generation", exc_info=True)
+        if _watcher.stopping.wait(interval):
+            break
+    connections.close_all()  # this thread's own connection
+
+
+def watch(interval: float) -> None:
+    """Read the content generation every `interval` seconds, in a daemon thread of this
+    process (once per process)."""
+    if interval > 0:
+        _watcher.start(_watch, interval)
+
+
+def stop_watching() -> None:
+    _watcher.stop()
