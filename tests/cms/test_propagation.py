@@ -3,6 +3,8 @@ caches are told, once per request, and what happens when one cannot be reached. 
 themselves (nginx, Varnish) are exercised for real in tests/stack/test_edge_caches.py; here an
 unreachable one is a closed port on loopback."""
 
+import time
+
 import pytest
 from django.db import DatabaseError
 from django.urls import reverse
@@ -163,3 +165,23 @@ def test_a_change_whose_receipt_could_not_be_written_stays_unfinished_to_be_anno
     UnfinishedPropagation.objects.update(created_at=timezone.now() - propagation.REPLAY_AFTER)
     assert propagation.replay_unfinished() == 1
     assert PublishReceipt.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_every_app_process_finishes_what_a_dead_one_left_without_anyone_asking(site):
+    """The reconciler thread (started with each gunicorn worker) replays a propagation that a
+    killed process left unfinished, with no request and no command calling it."""
+    from cms.delivery import reconciler
+
+    UnfinishedPropagation.objects.all().delete()
+    UnfinishedPropagation.objects.create(pairs=[["en", "heroes"]], items=[])
+    UnfinishedPropagation.objects.update(created_at=timezone.now() - propagation.REPLAY_AFTER)
+    reconciler.start(0.1)
+    try:
+        deadline = time.monotonic() + 10
+        while UnfinishedPropagation.objects.exists():
+            assert time.monotonic() < deadline, "the reconciler never finished it"
+            time.sleep(0.05)
+    finally:
+        reconciler.stop()
+    assert PublishReceipt.objects.filter(pairs=[["en", "heroes"]]).exists()
