@@ -18,6 +18,10 @@ def _env_int(name, default):
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # The usual 2 x cores + 1: the API is I/O-bound (Redis, PostgreSQL).
 workers = _env_int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
+# One request at a time per worker (sync workers). With GUNICORN_THREADS above 1 gunicorn runs
+# threads instead (gthread): a request waiting for a database that does not answer (up to its
+# deadline: cms/query_deadline.py) then no longer holds up the cached reads of its worker, but
+# under a Redis outage the drill measured a longer tail (README, "PostgreSQL frozen").
 threads = _env_int("GUNICORN_THREADS", 1)
 timeout = _env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
@@ -51,22 +55,30 @@ access_log_format = (
 )
 
 
+def when_ready(server):
+    """In the master, before it forks the workers: the memory they share
+    (cms.delivery.generation.SharedNewest)."""
+    from cms.delivery import generation
+
+    generation.share_between_workers()
+
+
 def post_worker_init(worker):
-    """Listen for purges, so this worker can answer hits from its own copies
-    (cms.delivery.local_copies); read the content generation every second, so it serves no
-    copy a lost purge left behind (cms.delivery.generation); and finish what other processes
-    left unfinished, now and every second (cms.delivery.reconciler)."""
+    """Bound every wait for the database (cms.query_deadline); listen for purges, so this
+    worker can answer hits from its own copies (cms.delivery.local_copies); read the content
+    generation every second, so it serves no copy a lost purge left behind
+    (cms.delivery.generation); and finish what other processes left unfinished, now and every
+    second (cms.delivery.reconciler)."""
     from django.conf import settings
 
+    from cms import query_deadline
     from cms.delivery import generation, local_copies, reconciler
 
+    query_deadline.install(settings.CMS_DB_QUERY_TIMEOUT)
     local_copies.start()
     generation.watch(settings.CMS_PURGE_RECONCILE_SECONDS)
-
-    try:
-        reconciler.apply_kept_purges()
-    except Exception as error:  # the database may not be up yet; the reconciler tries again
-        worker.log.warning("Could not apply pending cache purges at start-up: %s", error)
+    # In the background from the start: a worker recycled while the database does not answer
+    # serves from the cache at once instead of waiting out a deadline first.
     reconciler.start(settings.CMS_PURGE_RECONCILE_SECONDS)
 
 

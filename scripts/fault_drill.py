@@ -11,7 +11,9 @@ Scenarios (each bounded in time, loopback only):
 2. Redis killed for --seconds: p99 and requests/s.
 3. A publish while Redis is frozen, then while it is killed, made through a third process:
    seconds after Redis is back until both app servers serve it, and stale reads after that.
-4. PostgreSQL down (stopped) for --postgres-seconds with a cold cache: every status answered.
+4. PostgreSQL frozen (every process stopped) for --seconds with a warm cache: the website
+   data's requests/s against before, and API v2 beside it (503 within seconds, not stuck).
+5. PostgreSQL down (stopped) for --postgres-seconds with a cold cache: every status answered.
 """
 
 import argparse
@@ -25,11 +27,10 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from http.client import HTTPConnection
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench_website_data import environment, manage
-from loopback import free_port, start_gunicorn, wait_for_port
+from loopback import Postgres, free_port, start_gunicorn, wait_for_port
 
 PATH = "/api/website-data/?locale=ar"
 
@@ -138,31 +139,6 @@ class Redis:
         self.pid = self._pid()
 
 
-class Postgres:
-    """The throwaway cluster of scripts/with-services, stopped and started with pg_ctl."""
-
-    def __init__(self, url):
-        self.port = urlsplit(url).port
-        query = ["psql", url, "-Atc", "SHOW data_directory"]
-        self.data = subprocess.run(
-            query, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        self.pg_ctl = str(next(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl")))
-
-    def _pg_ctl(self, *args):
-        runuser = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
-        subprocess.run(
-            [*runuser, self.pg_ctl, "-D", self.data, *args], check=True, capture_output=True
-        )
-
-    def stop(self):
-        self._pg_ctl("-m", "immediate", "stop")
-
-    def start(self):
-        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1"
-        self._pg_ctl("-w", "-o", options, "-l", f"{self.data}/server.log", "start")
-
-
 def publish_hero_title(env, title):
     code = (
         "from sitecontent.models import Hero; from wagtail.models import Locale;"
@@ -200,6 +176,23 @@ def publish_during(env, ports, fault, stop, resume):
         "reads_10s_later": len(after),
         "stale_reads_10s_later": stale,
     }
+
+
+def postgres_frozen(ports, seconds, connections, postgres, baseline):
+    """Every PostgreSQL process stopped for `seconds`: the website data from the cache, and
+    beside it 4 readers of API v2, which needs the database (cms/query_deadline.py)."""
+    postgres.freeze()
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            cached = pool.submit(load, ports, seconds, connections)
+            bound = pool.submit(load, ports, seconds, 4, "/api/v2/pages/?locale=en")
+            cached, bound = cached.result(), bound.result()
+    finally:
+        postgres.thaw()
+    frozen = summary(cached, seconds)
+    frozen["rps_vs_before"] = round(frozen["rps"] / baseline["rps"], 2)
+    frozen["api_v2"] = summary(bound, seconds)
+    return frozen
 
 
 def main():
@@ -243,6 +236,11 @@ def main():
         ):
             figures[f"publish during a {fault}"] = publish_during(env, ports, fault, stop, resume)
             time.sleep(3)
+
+        figures["postgres frozen, warm cache"] = postgres_frozen(
+            ports, seconds, args.connections, postgres, baseline
+        )
+        time.sleep(3)
 
         manage(env, "purge_cache")  # a cold cache: only the last payloads built are kept
         postgres.stop()

@@ -1,19 +1,22 @@
 # ruff: noqa: S603, S607  (runs nginx and openssl with arguments of its own making)
 """The production stack's own pieces on loopback: gunicorn with the repository's configuration,
-and nginx as the production image runs it (Debian's nginx.conf, the compose file's environment
-and volumes, the image's entrypoint filling the template), with only ports, addresses and a
-self-signed certificate changed. The stack tests, the benchmark and the fault drill run them as
-compose/prod does (there is no Docker engine on these machines)."""
+the PostgreSQL cluster of scripts/with-services (frozen and stopped for real), and nginx as the
+production image runs it (Debian's nginx.conf, the compose file's environment and volumes, the
+image's entrypoint filling the template), with only ports, addresses and a self-signed
+certificate changed. The stack tests, the benchmark and the fault drill run them as compose/prod
+does (there is no Docker engine on these machines)."""
 
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 NGINX_DIR = ROOT / "compose" / "prod" / "nginx"
@@ -57,6 +60,52 @@ def start_gunicorn(env, port, workers=2, log=None):
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
     )
+
+
+class Postgres:
+    """The cluster behind `url` (scripts/with-services' throwaway one): frozen with SIGSTOP
+    (every process of it: the postmaster first, so that it forks no new backend), or stopped
+    and started with pg_ctl."""
+
+    def __init__(self, url):
+        self.url = url
+        self.port = urlsplit(url).port
+        self.data = self._psql("SHOW data_directory")
+        self.pg_ctl = str(next(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl")))
+        self.frozen = []
+
+    def _psql(self, query):
+        run = subprocess.run(
+            ["psql", self.url, "-Atc", query], capture_output=True, text=True, check=True
+        )
+        return run.stdout.strip()
+
+    def _pg_ctl(self, *args):
+        runuser = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+        subprocess.run(
+            [*runuser, self.pg_ctl, "-D", self.data, *args], check=True, capture_output=True
+        )
+
+    def freeze(self):
+        postmaster = int(Path(self.data, "postmaster.pid").read_text().split()[0])
+        children = subprocess.run(
+            ["pgrep", "-P", str(postmaster)], capture_output=True, text=True
+        ).stdout.split()
+        self.frozen = [postmaster, *map(int, children)]
+        for pid in self.frozen:
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self):
+        for pid in reversed(self.frozen):
+            os.kill(pid, signal.SIGCONT)
+        self.frozen = []
+
+    def stop(self):
+        self._pg_ctl("-m", "immediate", "stop")
+
+    def start(self):
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1"
+        self._pg_ctl("-w", "-o", options, "-l", f"{self.data}/server.log", "start")
 
 
 def self_signed_certificate(directory, server_name):

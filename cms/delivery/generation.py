@@ -18,7 +18,11 @@ keep a copy an app server served before it knew (cms.delivery.propagation). docs
 has the table of every store and its test.
 """
 
+import fcntl
 import logging
+import mmap
+import struct
+import tempfile
 import threading
 
 from django.db import close_old_connections, connections
@@ -28,8 +32,9 @@ from .background import Background
 logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
-# None until this process has read the generation once: a process just started (a gunicorn
-# worker recycled under load) knows nothing of what happened before it, and trusts no copy.
+# None until this process has read the generation once: a process just started knows nothing
+# of what happened before it, and trusts no copy (a gunicorn worker starts from what the app
+# server's other workers saw: SharedNewest).
 _newest: int | None = None
 
 
@@ -38,12 +43,50 @@ def newest() -> int:
     return _newest or 0
 
 
+class SharedNewest:
+    """The newest generation any worker of an app server has seen, in memory the workers
+    share: created in gunicorn's master before it forks them (`share_between_workers`).
+
+    A worker recycled while the database does not answer starts from it instead of from
+    nothing, and serves from the cache at once: it knows what the other workers know, and the
+    generation cannot move on while the database is down. Writes take a POSIX record lock,
+    which a worker that dies holding it gives back."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the process)
+        self._file.truncate(8)
+        self._memory = mmap.mmap(self._file.fileno(), 8)
+
+    def read(self) -> int:
+        value: int = struct.unpack_from("q", self._memory)[0]
+        return value
+
+    def raise_to(self, value: int) -> None:
+        fcntl.lockf(self._file, fcntl.LOCK_EX)
+        try:
+            if value > self.read():
+                struct.pack_into("q", self._memory, 0, value)
+        finally:
+            fcntl.lockf(self._file, fcntl.LOCK_UN)
+
+
+_shared: SharedNewest | None = None
+
+
+def share_between_workers() -> None:
+    """In gunicorn's master, before the workers are forked (config/gunicorn.conf.py)."""
+    global _shared
+    _shared = SharedNewest()
+
+
 def saw(value: int) -> None:
     """Note a generation read from PostgreSQL; an older one than already seen changes nothing."""
     global _newest
     if _newest is None or value > _newest:
         with _lock:
             _newest = value if _newest is None else max(_newest, value)
+            if _shared is not None:
+                _shared.raise_to(_newest)
 
 
 def is_current(stamp: int) -> bool:
@@ -80,7 +123,11 @@ def _watch(interval: float) -> None:
 
 def watch(interval: float) -> None:
     """Read the content generation every `interval` seconds, in a daemon thread of this
-    process (once per process)."""
+    process (once per process); until the first read, a worker knows what its app server's
+    other workers saw."""
+    global _newest
+    if _shared is not None and _newest is None and _shared.read():
+        _newest = _shared.read()
     if interval > 0:
         _watcher.start(_watch, interval)
 

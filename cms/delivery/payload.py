@@ -9,7 +9,9 @@ and a request for the whole payload is one read.
 import dataclasses
 import hashlib
 import json
+import threading
 import time
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -146,30 +148,53 @@ def get_website_data(
 
 
 # While Redis cannot be trusted: copies kept in this process's memory, each with the content
-# generation it was built at, by (locale, section names).
+# generation it was built at, by (locale, section names); one build of each at a time.
 _copies: dict[tuple[str, tuple[str, ...]], tuple[int, Entry]] = {}
+_builds: dict[tuple[str, tuple[str, ...]], threading.Lock] = defaultdict(threading.Lock)
+BUILD_WAIT_SECONDS = 0.5  # how long a thread waits for another's build before serving stale
 
 
 def _without_redis(locale_code: str, sections: Sequence[Section]) -> Payload:
-    """The payload while Redis is down or frozen: this process's copy while the content
-    generation says nothing was published since it was built (one query), else a build."""
+    """The payload while Redis is down or frozen: this process's copy while it is stamped with
+    the newest content generation the process has seen (no query: the generation watcher reads
+    it, cms.delivery.generation), else a build, by one of the process's threads at a time."""
     key = (locale_code, tuple(section.key for section in sections))
+    if copy := _current_copy(key):
+        return Payload(copy, "LOCAL")
+    building = _builds[key]
+    if not building.acquire(timeout=BUILD_WAIT_SECONDS):
+        # Another thread's build is slow (the database is): a second one would only slow it
+        # more. The last payload built, if any; else this thread builds too.
+        if stale := _last_known_good(locale_code, sections):
+            return Payload(stale, "STALE")
+        building.acquire()
     try:
+        if copy := _current_copy(key):  # another thread built it while this one waited
+            return Payload(copy, "LOCAL")
         stamp = ContentGeneration.current()  # first, as tokens are: see stores.py
         generation.saw(stamp)
-        kept = _copies.get(key)
-        if kept and kept[0] == stamp and not _expired(kept[1]):
-            return Payload(kept[1], "LOCAL")
         entry = assemble(locale_code, build_fragments(locale_code, sections), stamp=stamp)
+        _copies[key] = (stamp, entry)
     except (OperationalError, InterfaceError) as error:
         stale = _last_known_good(locale_code, sections)
         if stale is None:
             raise Unavailable(str(error)) from error
         return Payload(stale, "STALE")
-    _copies[key] = (stamp, entry)
+    finally:
+        building.release()
     if _is_whole(sections):
         last_known_good.remember(locale_code, entry)
     return Payload(entry, "MISS")
+
+
+def _current_copy(key: tuple[str, tuple[str, ...]]) -> Entry | None:
+    """This process's copy, while it was built at exactly the newest generation seen (a
+    database restored from an older backup starts from a lower one: its copies are rebuilt)."""
+    kept = _copies.get(key)
+    if kept is None or _expired(kept[1]):
+        return None
+    stamp, copy = kept
+    return copy if generation.is_current(stamp) and stamp == generation.newest() else None
 
 
 def _expired(entry: Entry) -> bool:

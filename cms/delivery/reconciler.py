@@ -23,17 +23,20 @@ def apply_kept_purges() -> bool:
 
 
 def _run(interval: float) -> None:
-    while not _thread.stopping.wait(interval):
+    while True:  # at once, then every `interval`
         close_old_connections()  # a connection the database dropped meanwhile
         try:
             apply_kept_purges()
         except Exception:  # the database is down: the next round tries again
             logger.debug("Could not look for kept purges", exc_info=True)
+        if _thread.stopping.wait(interval):
+            break
     connections.close_all()  # this thread's own connection
 
 
 def start(interval: float) -> None:
-    """Look every `interval` seconds, in a daemon thread of this process (once per process)."""
+    """Look now and every `interval` seconds, in a daemon thread of this process (once per
+    process)."""
     if interval > 0:
         _thread.start(_run, interval)
 

@@ -163,7 +163,7 @@ if DATABASE_URL:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CMS_DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Opening a connection to a database that never answers costs seconds, not a worker's
-    # whole timeout. (A query on a connection already open has no such bound: see the README.)
+    # whole timeout. (App servers bound every wait, queries included: cms/query_deadline.py.)
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
         "CMS_DB_CONNECT_TIMEOUT", default=3
     )
@@ -172,6 +172,9 @@ else:
         "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# In app servers, the longest a statement may run; a second more is the longest a request
+# waits for a database that does not answer at all, before its 503 (cms/query_deadline.py).
+CMS_DB_QUERY_TIMEOUT = env.float("CMS_DB_QUERY_TIMEOUT", default=2.0)
 
 # Cache: Redis through django-redis; a local-memory cache is the embedded default.
 # Short socket timeouts so that a frozen Redis slows a request by at most that much.

@@ -220,13 +220,15 @@ def test_the_breaker_closes_once_redis_answers_again(client, site, redis_server)
     assert not breaker.is_open and breaker.failures == 0, vars(breaker)
 
 
-def test_without_redis_a_copy_in_memory_costs_one_query_until_a_publish(
+def test_without_redis_a_copy_in_memory_costs_no_query_until_a_publish(
     client, site, redis_server, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
+    """The copy is served while it is stamped with the newest generation the process has
+    seen: the generation watcher reads it, not each request."""
     redis_server.stop()
     heroes(client)  # finds Redis gone
     first = client.get("/api/website-data/?locale=en")
-    with django_assert_num_queries(1):  # the content generation, nothing else
+    with django_assert_num_queries(0):
         again = client.get("/api/website-data/?locale=en")
     assert again.content == first.content
     hero = site["hero"]
@@ -255,3 +257,22 @@ def test_each_process_reads_the_content_generation_without_anyone_asking(site):
     finally:
         generation.stop_watching()
     assert client.get("/api/website-data/?locale=en")["X-Cache"] == "MISS"
+
+
+def test_a_recycled_worker_starts_from_the_generation_its_app_server_saw(monkeypatch):
+    """gunicorn forks workers from its master: what one worker saw, the next one starts from,
+    so it serves from the cache while the database does not answer."""
+    monkeypatch.setattr(generation, "_shared", generation.SharedNewest())
+    generation.forget()
+    child = os.fork()
+    if child == 0:  # a worker that read the generation
+        generation.saw(41)
+        os._exit(0)
+    assert os.waitpid(child, 0)[1] == 0
+    generation.watch(0)  # a new worker, before its first read
+    try:
+        assert generation.newest() == 41
+        generation.saw(40)  # an older read changes nothing, here or for the next worker
+        assert generation._shared.read() == 41
+    finally:
+        generation.forget()

@@ -128,3 +128,35 @@ class Reader:
             )
             cache = response.headers.get("X-Edge-Cache") or response.headers.get("X-Varnish-Cache")
             self.hits += cache == "HIT"
+
+
+@dataclass
+class Timer:
+    """Reads one URL straight from an app server in a loop (pausing `pause` seconds between
+    requests), noting when each request began, how long it took and its status."""
+
+    port: int
+    path: str
+    pause: float = 0.0
+    requests: list = field(default_factory=list)  # (began, seconds, status)
+
+    def run(self, stop):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Host": SERVER_NAME, "X-Forwarded-Proto": "https"}  # as nginx says
+        while not stop.is_set():
+            began = time.monotonic()
+            try:
+                connection.request("GET", self.path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                status = None
+            self.requests.append((began, time.monotonic() - began, status))
+            if self.pause:
+                stop.wait(self.pause)
+
+    def between(self, start, end):
+        return [request for request in self.requests if start <= request[0] < end]

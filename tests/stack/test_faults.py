@@ -1,5 +1,6 @@
 """The fault drill (scripts/fault_drill.py), short: two gunicorn app servers under load on a
-PostgreSQL and a Redis of their own, which are frozen (SIGSTOP), killed and stopped for real."""
+PostgreSQL and a Redis of their own, which are frozen (SIGSTOP), killed and stopped for real;
+PostgreSQL is also frozen (cms/query_deadline.py)."""
 
 from tests.stack.conftest import figures_of
 
@@ -21,3 +22,8 @@ def test_the_fault_drill_finds_no_wall_of_errors_and_no_stale_read():
     down = figures["postgres down, cold cache"]
     assert set(down["statuses"]) <= {"200", "503"}, down
     assert down["x_cache"].get("STALE", 0) == down["statuses"].get("200", 0)
+    frozen = figures["postgres frozen, warm cache"]
+    # Sync workers: a cached read may queue behind one request waiting out its deadline.
+    assert set(frozen["statuses"]) == {"200"} and frozen["max_ms"] < 5000, frozen
+    assert set(frozen["api_v2"]["statuses"]) <= {"200", "503"}, frozen
+    assert frozen["api_v2"]["max_ms"] < 5000, frozen

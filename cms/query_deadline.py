@@ -1,0 +1,129 @@
+"""In an app server, every wait for PostgreSQL ends within a deadline, whatever the database
+does, so a frozen database costs a request seconds, not its worker.
+
+A query on an open connection has no bound of its own: libpq waits for the answer for ever.
+TCP keepalives and `tcp_user_timeout` do not help when the database's host is up and PostgreSQL
+is not answering (stopped, swapping, stuck): the kernel still acknowledges every byte. So app
+servers wait for PostgreSQL through psycopg2's wait callback (the hook green-thread libraries
+use), which gives up after the deadline: it shuts the connection's socket, libpq reports the
+connection lost (an OperationalError, answered 503 by cms.api.edge and /health/), and Django
+opens a new connection for the next request. Connecting is bounded the same way.
+
+The database is also asked to cancel any statement that runs longer than CMS_DB_QUERY_TIMEOUT
+(`statement_timeout`), so a slow query on a live database ends cleanly, its connection still
+usable, a second before the deadline would sever it.
+
+Once a deadline has passed, the process stops waiting for the database for a moment: every
+wait fails at once until a single one, let through alone, gets its answer (a breaker). Without
+it every database-bound request would hold its worker for the whole deadline, and the website
+data the worker answers from the cache would queue behind it.
+
+Only app servers install this (config/gunicorn.conf.py): `migrate` and the worker may run long
+statements, and nobody waits on them.
+"""
+
+import contextlib
+import select
+import socket
+import threading
+import time
+from typing import Any, NoReturn
+
+import psycopg2
+import psycopg2.extensions
+from django.db import connections
+
+Connection = Any  # psycopg2's connection (psycopg2 has no type hints)
+
+# How much longer than the statement timeout the client waits: the server's own cancellation
+# comes first when the server is alive.
+MARGIN_SECONDS = 1.0
+# How long a passed deadline makes the process fail database waits at once: doubled by each
+# try that times out again, up to LONGEST_PAUSE_SECONDS (a try holds a sync worker for the
+# whole deadline), back to the first once the database answers.
+PAUSE_SECONDS = 1.0
+LONGEST_PAUSE_SECONDS = 4.0
+
+
+class Breaker:
+    """Closed while the database answers; open (every wait fails at once) for PAUSE_SECONDS
+    after a deadline passed; then one wait at a time is let through to try."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open_until = 0.0  # 0: closed
+        self._trying = False
+        self._pause = PAUSE_SECONDS
+
+    def admits(self) -> bool:
+        if not self._open_until:  # the usual case: no lock
+            return True
+        with self._lock:
+            if self._trying or time.monotonic() < self._open_until:
+                return False
+            self._trying = True
+            return True
+
+    def answered(self) -> None:
+        if self._open_until:
+            with self._lock:
+                self._open_until, self._trying, self._pause = 0.0, False, PAUSE_SECONDS
+
+    def timed_out(self) -> None:
+        with self._lock:
+            if self._open_until:  # it was open already: a try timed out again
+                self._pause = min(self._pause * 2, LONGEST_PAUSE_SECONDS)
+            self._open_until, self._trying = time.monotonic() + self._pause, False
+
+
+breaker = Breaker()
+_deadline_seconds = 0.0
+
+
+def _sever(conn: Connection) -> None:
+    """Shut the connection's socket: libpq's next read finds it closed and raises."""
+    duplicate = socket.fromfd(conn.fileno(), socket.AF_INET, socket.SOCK_STREAM)
+    with duplicate, contextlib.suppress(OSError):  # OSError: already closed
+        duplicate.shutdown(socket.SHUT_RDWR)
+
+
+def wait(conn: Connection) -> None:
+    """psycopg2's wait callback: drive `conn` until its operation is done, within the deadline."""
+    if not breaker.admits():  # the database is not answering: fail at once
+        _sever(conn)
+        _finish_severed(conn)
+    deadline = time.monotonic() + _deadline_seconds
+    while True:
+        state = conn.poll()
+        if state == psycopg2.extensions.POLL_OK:
+            breaker.answered()
+            return
+        left = deadline - time.monotonic()
+        if left <= 0:
+            breaker.timed_out()
+            _sever(conn)
+            _finish_severed(conn)
+        if state == psycopg2.extensions.POLL_READ:
+            select.select([conn.fileno()], [], [], left)
+        else:
+            select.select([], [conn.fileno()], [], left)
+
+
+def _finish_severed(conn: Connection) -> NoReturn:
+    """libpq raises the connection lost on its next poll; it raises it here in any case."""
+    conn.poll()
+    raise psycopg2.OperationalError("The database did not answer in time.")
+
+
+def install(query_timeout: float) -> None:
+    """Bound every statement of this process's PostgreSQL connections by `query_timeout`
+    seconds on the server, and every wait for the database by a second more on this side."""
+    global _deadline_seconds
+    database = connections.settings["default"]
+    if "postgresql" not in database["ENGINE"] or query_timeout <= 0:
+        return
+    options = database.setdefault("OPTIONS", {})
+    statement_timeout = f"-c statement_timeout={round(query_timeout * 1000)}"
+    options["options"] = f"{options.get('options', '')} {statement_timeout}".strip()
+    _deadline_seconds = query_timeout + MARGIN_SECONDS
+    psycopg2.extensions.set_wait_callback(wait)

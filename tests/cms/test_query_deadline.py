@@ -1,0 +1,105 @@
+"""In an app server no wait for PostgreSQL outlasts its deadline: a statement that runs too
+long is cancelled by the server, a database that does not answer at all (every process of the
+test cluster stopped) is given up on by the client, and then not waited for again until it
+answers one request let through alone (cms/query_deadline.py)."""
+
+import os
+import time
+
+import psycopg2
+import psycopg2.extensions
+import pytest
+from django.db import connections
+
+from cms import query_deadline
+from scripts.loopback import Postgres
+
+DEADLINE = 0.5
+
+
+@pytest.fixture
+def bounded(monkeypatch):
+    """The wait callback installed with a short deadline; a connection of the test's own."""
+    if "postgresql" not in connections.settings["default"]["ENGINE"]:
+        pytest.skip("PostgreSQL only")
+    monkeypatch.setattr(query_deadline, "_deadline_seconds", DEADLINE)
+    monkeypatch.setattr(query_deadline, "breaker", query_deadline.Breaker())
+    psycopg2.extensions.set_wait_callback(query_deadline.wait)
+    url = os.environ["DATABASE_URL"]
+    connection = psycopg2.connect(url)
+    connection.autocommit = True
+    yield connection, Postgres(url)
+    psycopg2.extensions.set_wait_callback(None)
+    connection.close()
+
+
+def took(action):
+    began = time.monotonic()
+    try:
+        action()
+    except psycopg2.OperationalError:
+        return time.monotonic() - began
+    raise AssertionError("the query was answered")
+
+
+def query(connection, sql="SELECT 1"):
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()
+
+
+def test_a_frozen_database_costs_a_query_its_deadline_and_the_next_ones_nothing(bounded):
+    connection, postgres = bounded
+    postgres.freeze()
+    try:
+        first = took(lambda: query(connection))
+        retried = took(lambda: psycopg2.connect(os.environ["DATABASE_URL"]))
+    finally:
+        postgres.thaw()
+    assert DEADLINE <= first < DEADLINE + 1
+    assert connection.closed  # Django opens a new one for the next request
+    assert retried < 0.2  # the breaker is open: no second wait
+
+
+def test_once_the_database_answers_again_one_query_closes_the_breaker(bounded):
+    connection, postgres = bounded
+    postgres.freeze()
+    try:
+        took(lambda: query(connection))
+    finally:
+        postgres.thaw()
+    time.sleep(query_deadline.PAUSE_SECONDS)
+    fresh = psycopg2.connect(os.environ["DATABASE_URL"])
+    assert query(fresh) == (1,)
+    assert query_deadline.breaker.admits()
+    fresh.close()
+
+
+def test_a_connection_to_a_frozen_database_is_given_up_within_the_deadline(bounded):
+    _, postgres = bounded
+    postgres.freeze()
+    try:
+        waited = took(lambda: psycopg2.connect(os.environ["DATABASE_URL"]))
+    finally:
+        postgres.thaw()
+    assert DEADLINE <= waited < DEADLINE + 1
+
+
+def test_the_server_cancels_a_statement_that_runs_longer_than_the_timeout(monkeypatch):
+    database = connections.settings["default"]
+    if "postgresql" not in database["ENGINE"]:
+        pytest.skip("PostgreSQL only")
+    monkeypatch.setitem(database, "OPTIONS", dict(database.get("OPTIONS", {})))
+    monkeypatch.setattr(query_deadline, "_deadline_seconds", 0.0)
+    try:
+        query_deadline.install(0.2)
+        options = database["OPTIONS"]["options"]
+        connection = psycopg2.connect(os.environ["DATABASE_URL"], options=options)
+        with pytest.raises(psycopg2.errors.QueryCanceled):
+            query(connection, "SELECT pg_sleep(2)")
+        connection.rollback()
+        assert query(connection) == (1,)  # still usable: the server ended it cleanly
+        connection.close()
+    finally:
+        psycopg2.extensions.set_wait_callback(None)
+    assert options == "-c statement_timeout=200"
