@@ -22,6 +22,8 @@ def validate_link_url(value):
     if value.startswith(("/", "#")) and not value.startswith("//"):
         if any(char.isspace() for char in value):
             raise ValidationError(_("A route cannot contain spaces."), code="invalid_route")
+        if "\\" in value:  # browsers read /\evil.example as //evil.example: another site
+            raise ValidationError(_("A route cannot contain a backslash."), code="invalid_route")
         return
     scheme = urlsplit(value).scheme.lower()
     if scheme in ("http", "https"):

@@ -52,6 +52,8 @@ def test_links_accept_routes_web_urls_email_and_phone(url):
         "data:text/html,hi",
         "about",
         "//evil.example.com",
+        "/\\evil.example.com",  # a browser goes to evil.example.com
+        "/a\\b",
         "ftp://x.y",
         "/a b",
         "mailto:not-an-address",
