@@ -10,7 +10,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from django.utils.translation import get_language_info
-from django.views import defaults
+from django.views import csrf, defaults
 from django.views.decorators.cache import never_cache
 
 from . import __version__
@@ -115,6 +115,13 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
         return error_response(403, "Permission denied.")
     # Django only hands the exception to the template: None works as well as one.
     return defaults.permission_denied(request, exception)  # type: ignore[arg-type]
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponseBase:
+    """CSRF_FAILURE_VIEW: a browser-session write without its CSRF token."""
+    if _is_api(request):
+        return error_response(403, "CSRF verification failed: send the CSRF token.")
+    return csrf.csrf_failure(request, reason)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponseBase:

@@ -339,6 +339,8 @@ CMS_WEBHOOK_LOG_DAYS = env.int("CMS_WEBHOOK_LOG_DAYS", default=30)
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
+# A refused CSRF check answers in the JSON envelope under /api/, as every other error does.
+CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]  # browsers only read; writes are server-to-server
 
 WAGTAILAPI_BASE_URL = env.str("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)

@@ -1,7 +1,12 @@
 """/health/, /health/live/, the API info at /, and the JSON errors of /api/."""
 
+import json
+
 import pytest
 from django.db import DatabaseError
+from django.test import Client
+
+from cms.views import csrf_failure
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +66,22 @@ def test_an_unknown_api_path_is_a_json_404_not_a_redirect_to_a_page(client, db):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json()["message"] == "No API endpoint at /api/nothing/here."
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_a_write_to_an_unknown_api_path_is_a_json_404_not_a_csrf_page(method, db):
+    browser = Client(enforce_csrf_checks=True)  # as a browser's request meets the checks
+    response = getattr(browser, method)("/api/nothing/", "x=1", content_type="text/plain")
+    assert response.status_code == 404
+    assert response.json()["message"] == "No API endpoint at /api/nothing/."
+
+
+def test_a_refused_csrf_check_is_json_under_api_and_djangos_page_elsewhere(rf):
+    api = csrf_failure(rf.post("/api/anything/"), reason="CSRF cookie not set.")
+    assert api.status_code == 403 and api["Content-Type"] == "application/json"
+    assert json.loads(api.content)["message"].startswith("CSRF verification failed")
+    page = csrf_failure(rf.post("/admin/login/"), reason="CSRF cookie not set.")
+    assert page.status_code == 403 and page["Content-Type"].startswith("text/html")
 
 
 def test_an_unexpected_error_under_api_is_a_json_500(client, site, monkeypatch):

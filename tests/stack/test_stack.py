@@ -140,6 +140,13 @@ def test_writing_to_a_read_only_endpoint_is_a_json_405_not_a_csrf_page(stack, me
     assert response.json()["status"] == "error"
 
 
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+def test_writing_to_an_unknown_api_path_is_a_json_404_not_a_csrf_page(stack, method):
+    response = stack.curl("/api/nothing/", args=("--request", method, "--data", "x=1"))
+    assert response.status == 404
+    assert response.json()["message"] == "No API endpoint at /api/nothing/."
+
+
 def test_a_request_line_too_long_for_nginx_is_a_json_414(stack):
     url = "/api/website-data/?locale=en&x=" + "a" * 20_000
     response = stack.curl(url, args=("--http1.1",))
