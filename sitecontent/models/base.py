@@ -97,23 +97,32 @@ class OrderedSiteContent(SiteContent, Orderable):
         ordering = ["sort_order", "pk"]
 
     def save(self, *args, **kwargs):
-        if self.sort_order is None:
-            self.sort_order = self._initial_sort_order()
+        # A save never moves an item: only sitecontent.ordering does. Whatever a revision or a
+        # translation source remembered of the order, an item takes its group's place.
+        group_order = self._group_sort_order()
+        if group_order is not None:
+            self.sort_order = group_order
+        elif self.sort_order is None:  # a new item goes last
+            highest = type(self).objects.aggregate(highest=Max("sort_order"))["highest"]
+            self.sort_order = 0 if highest is None else highest + 1
         super().save(*args, **kwargs)
 
-    def _initial_sort_order(self):
-        # A translation takes its source's place; a new item goes last.
-        sibling_order = (
+    def _group_sort_order(self):
+        """The place of this item's translation group, from another of its rows."""
+        return (
             type(self)
             .objects.filter(translation_key=self.translation_key, sort_order__isnull=False)
             .exclude(pk=self.pk)
             .values_list("sort_order", flat=True)
             .first()
         )
-        if sibling_order is not None:
-            return sibling_order
-        highest = type(self).objects.aggregate(highest=Max("sort_order"))["highest"]
-        return 0 if highest is None else highest + 1
+
+    def with_content_json(self, content):
+        """A revision brings its content, not its place: publishing a draft saved before a
+        drag-and-drop, an older revision or a revert leaves the item where it stands."""
+        obj = super().with_content_json(content)
+        obj.sort_order = self.sort_order
+        return obj
 
 
 class Link(models.Model):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from wagtail_localize.models import Translation, TranslationSource
 
 from sitecontent.models import Partner
 from sitecontent.ordering import move_translation_group
@@ -73,3 +74,52 @@ def test_translators_cannot_reorder(translator_client, partners_in_both_locales,
     response = translator_client.post(f"{url}?position=0")
     assert response.status_code in (302, 403)
     assert names(en) == ["P0", "P1", "P2"]
+
+
+def moved_first(partners_in_both_locales):
+    """P2's draft saved while it was last, then P2 dragged to the top."""
+    (p0, _p1, p2), _ = partners_in_both_locales
+    p2.name = "P2"
+    p2.save_revision()
+    move_translation_group(Partner, p2, listing_position(p0))
+    return Partner.objects.get(pk=p2.pk)
+
+
+def test_publishing_a_draft_saved_before_a_reorder_keeps_the_new_order(
+    partners_in_both_locales, en, ar
+):
+    p2 = moved_first(partners_in_both_locales)
+    p2.latest_revision.publish()
+    assert names(en) == ["P2", "P0", "P1"]
+    assert names(ar) == ["ع2", "ع0", "ع1"]
+
+
+def test_publishing_an_older_revision_keeps_the_new_order(partners_in_both_locales, en, ar):
+    p2 = moved_first(partners_in_both_locales)
+    p2.revisions.order_by("created_at", "pk").first().publish()
+    assert names(en) == ["P2", "P0", "P1"]
+    assert names(ar) == ["ع2", "ع0", "ع1"]
+
+
+def test_a_revert_starts_from_the_item_where_it_stands(partners_in_both_locales):
+    """The admin's revert (and a workflow's approval, which publishes a revision) build the
+    item from a revision with as_object()."""
+    p2 = moved_first(partners_in_both_locales)
+    for revision in p2.revisions.all():
+        assert revision.as_object().sort_order == p2.sort_order
+
+
+def test_a_translation_synced_from_a_source_captured_before_a_reorder_keeps_the_new_order(
+    partners_in_both_locales, en, ar
+):
+    (p0, _p1, p2), _ = partners_in_both_locales
+    source, _ = TranslationSource.get_or_create_from_instance(p2)  # p2 last, as captured
+    translation, _ = Translation.objects.get_or_create(source=source, target_locale=ar)
+    move_translation_group(Partner, p2, listing_position(p0))
+    translation.save_target(publish=True)  # the translator publishes: the source's snapshot
+    assert names(en) == ["P2", "P0", "P1"]
+    assert groups(ar) == groups(en)
+
+
+def groups(locale):
+    return list(Partner.objects.filter(locale=locale).values_list("translation_key", flat=True))
