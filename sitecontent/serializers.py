@@ -6,6 +6,8 @@ images, and returns plain JSON-ready data in editors' order. Every builder runs 
 of queries, however many items there are.
 """
 
+import logging
+
 from .models import (
     Announcement,
     FooterLink,
@@ -15,6 +17,8 @@ from .models import (
     SiteSeo,
     SocialMediaSettings,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def build_announcement(context):
@@ -48,13 +52,22 @@ def _iso(moment):
 
 
 def build_menu(context):
+    """The menu, one level deep. The database can hold deeper nesting (two edits, each valid
+    against the other's old state) and even a loop: an item under a child is lifted to sit
+    under its top-level ancestor, and items in a loop, with no top-level ancestor, are left
+    out (logged, and the item's form tells the editor what to fix)."""
     items = context.localized(MenuItem.objects.select_related("parent"))
     links = context.links(items)
-    by_key = {}
-    menu = []
-    for item in items:
-        if item.pk not in links:
-            continue  # its page is not published anywhere: no link to render
+    shown = [item for item in items if item.pk in links]  # unpublished pages: no link
+    parent_of = {
+        item.translation_key: item.parent.translation_key if item.parent else None
+        for item in shown
+    }
+    entries = {}  # translation key: (its top-level ancestor's key, the item's entry)
+    for item in shown:
+        top = _top_level_ancestor(item.translation_key, parent_of)
+        if top is None:  # under an unpublished parent (hidden with it), or in a loop
+            continue
         entry = {
             "id": item.pk,
             "label": item.label,
@@ -62,17 +75,32 @@ def build_menu(context):
             "children": [],
             "fallback_locale": context.fallback_of(item),
         }
-        by_key[item.translation_key] = entry
-        if item.parent is None:
+        if top != item.translation_key:
+            del entry["children"]
+        entries[item.translation_key] = (top, entry)
+    menu = []
+    for key, (top, entry) in entries.items():
+        if top == key:
             menu.append(entry)
-    for item in items:
-        if item.parent is not None and item.pk in links:
-            parent = by_key.get(item.parent.translation_key)
-            if parent is not None:  # under an unpublished parent: hidden with it
-                entry = by_key[item.translation_key]
-                del entry["children"]
-                parent["children"].append(entry)
+            continue
+        if parent_of[key] != top:
+            logger.warning("Menu item %s is nested too deep: shown one level down", entry["id"])
+        entries[top][1]["children"].append(entry)
     return menu
+
+
+def _top_level_ancestor(key, parent_of):
+    """The top-level item `key` hangs from, following parents; None when a parent is not
+    shown or the parents loop."""
+    seen = set()
+    while (parent := parent_of[key]) is not None:
+        if parent not in parent_of or parent in seen:
+            if parent in seen:
+                logger.warning("Menu items loop through %s: left out", key)
+            return None
+        seen.add(key)
+        key = parent
+    return key
 
 
 def build_heroes(context):

@@ -1,14 +1,17 @@
 """The menu and the footer links."""
 
+import logging
 from typing import cast
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .base import Link, OrderedSiteContent
+
+logger = logging.getLogger(__name__)
 
 
 class MenuItem(Link, OrderedSiteContent):
@@ -43,6 +46,32 @@ class MenuItem(Link, OrderedSiteContent):
     def __str__(self):
         return self.label
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if self.parent_id is None or (update_fields is not None and "parent" not in update_fields):
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            self._hold_one_level()
+            return super().save(*args, **kwargs)
+
+    def _hold_one_level(self):
+        """The one-level rule, held whatever concurrent edits did (the form checks against
+        what it read, and two edits can each be valid against the other's old state): with
+        this item and its parent locked, an item under a child is lifted to the child's
+        top-level item, and an item with children of its own stays at the top level."""
+        locked = MenuItem.objects.select_for_update().filter(pk__in={self.pk, self.parent_id})
+        rows = {row.pk: row for row in locked.order_by("pk")}
+        parent = rows.get(self.parent_id)
+        if parent is None or parent.pk == self.pk:
+            self.parent = None
+        elif self.pk is not None and MenuItem.objects.filter(parent_id=self.pk).exists():
+            logger.warning("Menu item %s has items under it: kept at the top level", self.pk)
+            self.parent = None
+        elif parent.parent_id is not None:
+            top = _top_level_of(parent)
+            logger.warning("Menu item %s lifted from under %s to %s", self.pk, parent.pk, top)
+            self.parent = top
+
     def clean(self):
         super().clean()
         if self.parent_id is None:
@@ -60,6 +89,17 @@ class MenuItem(Link, OrderedSiteContent):
             raise ValidationError(
                 {"parent": _("This item has items under it, so it must stay at the top level.")}
             )
+
+
+def _top_level_of(item):
+    """The top-level item `item` hangs from; None when its parents loop."""
+    seen = {item.pk}
+    while item.parent_id is not None:
+        if item.parent_id in seen:
+            return None
+        seen.add(item.parent_id)
+        item = MenuItem.objects.get(pk=item.parent_id)
+    return item
 
 
 class FooterLink(Link, OrderedSiteContent):
