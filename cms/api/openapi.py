@@ -14,6 +14,7 @@ from typing import Any
 from cms.delivery.locales import supported_locales
 from cms.delivery.sections import SECTIONS
 
+from .edge import MAX_QUERY_LENGTH
 from .v2 import ENDPOINTS, MAX_LIMIT
 
 SOURCE = Path(__file__).with_name("openapi.json")
@@ -59,6 +60,7 @@ def v2_paths() -> dict[str, Any]:
     errors = {
         "400": _error("A parameter the endpoint does not accept, or a value it refuses"),
         "404": _error("No such item"),
+        "414": _error(f"The query string is longer than {MAX_QUERY_LENGTH} characters"),
         "503": _error("The database is down", retry=True),
     }
     listing_parameters = [

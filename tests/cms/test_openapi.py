@@ -94,3 +94,10 @@ def test_the_document_describes_every_section_of_the_registry():
     assert schemas["Info"]["properties"]["sections"]["items"]["enum"] == [
         section.field for section in SECTIONS
     ]
+
+
+@pytest.mark.parametrize("path", ["/api/v2/heroes/", "/api/v2/pages/", "/api/v2/heroes/1/"])
+def test_an_over_long_api_v2_query_is_a_documented_414(client, site, path):
+    response = client.get(f"{path}?locale=en&x={'a' * 3000}")
+    assert response.status_code == 414
+    assert_matches_document(response, path.replace("/1/", "/{id}/"))
