@@ -13,9 +13,15 @@ cache serves from the database (cms.delivery.cache).
 import threading
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from django_redis.pool import ConnectionFactory
-from redis.connection import Connection
+from redis.connection import (
+    AbstractConnection,
+    Connection,
+    SSLConnection,
+    UnixDomainSocketConnection,
+)
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -77,8 +83,9 @@ breaker = CircuitBreaker()
 _FAILURES = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
-class BreakerConnection(Connection):
-    """A Redis connection that asks the breaker before every call and tells it how it went."""
+class _AsksTheBreaker(AbstractConnection):
+    """What makes a Redis connection ask the breaker before every call and tell it how it
+    went; mixed into each of redis-py's connection kinds (TCP, TLS, Unix socket)."""
 
     def connect(self) -> None:
         breaker.before_call()
@@ -113,8 +120,28 @@ class BreakerConnection(Connection):
         return response
 
 
+class BreakerConnection(_AsksTheBreaker, Connection):
+    """redis:// with the breaker."""
+
+
+class BreakerSSLConnection(_AsksTheBreaker, SSLConnection):
+    """rediss:// (TLS, with its ssl_* URL options) with the breaker."""
+
+
+class BreakerUnixConnection(_AsksTheBreaker, UnixDomainSocketConnection):
+    """unix:// with the breaker."""
+
+
+# The connection kind redis-py would choose for each URL scheme, with the breaker.
+CONNECTION_CLASSES = {"rediss": BreakerSSLConnection, "unix": BreakerUnixConnection}
+
+
 class BreakerConnectionFactory(ConnectionFactory):
-    """django-redis's connection factory, with BreakerConnection for every connection."""
+    """django-redis's connection factory, with the breaker in every connection; the URL's
+    scheme still chooses the kind (a class of our own for every URL had rediss:// sent in
+    plain TCP, and its ssl_* options a TypeError)."""
 
     def get_connection_pool(self, params: dict[str, Any]) -> Any:
-        return super().get_connection_pool({**params, "connection_class": BreakerConnection})
+        scheme = urlsplit(params["url"]).scheme
+        connection_class = CONNECTION_CLASSES.get(scheme, BreakerConnection)
+        return super().get_connection_pool({**params, "connection_class": connection_class})
