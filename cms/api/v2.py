@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.cache import patch_cache_control
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -169,18 +170,30 @@ def section_endpoint(section: Section) -> type[SectionAPIViewSet]:
     return type(name, (SectionAPIViewSet,), {"model": section.model, "section": section})
 
 
-class PagesEndpoint(PublicEndpoint, PagesAPIViewSet):
+class RevalidatedEachTime:
+    """Wagtail's own endpoints (pages, images, documents): nothing purges them from shared
+    caches by tag when they change, so a CDN or Varnish may keep a response only to ask again
+    (`no-cache`), never serve it unasked for its default TTL."""
+
+    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+        # A mixin: DRF's APIView, later in the endpoints' MRO, has finalize_response.
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        patch_cache_control(response, no_cache=True)
+        return response
+
+
+class PagesEndpoint(RevalidatedEachTime, PublicEndpoint, PagesAPIViewSet):
     filter_backends = [
         KnownLocaleFilter if backend is LocaleFilter else backend
         for backend in PagesAPIViewSet.filter_backends
     ]
 
 
-class ImagesEndpoint(PublicEndpoint, ImagesAPIViewSet):
+class ImagesEndpoint(RevalidatedEachTime, PublicEndpoint, ImagesAPIViewSet):
     pass
 
 
-class DocumentsEndpoint(PublicEndpoint, DocumentsAPIViewSet):
+class DocumentsEndpoint(RevalidatedEachTime, PublicEndpoint, DocumentsAPIViewSet):
     pass
 
 

@@ -169,3 +169,13 @@ def test_the_v2_api_is_anonymous_and_sets_no_cookie(client, site, editor):
     response = client.get("/api/v2/heroes/")
     assert "Cookie" not in response.get("Vary", "")
     assert not response.cookies
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v2/pages/?locale=en", "/api/v2/images/", "/api/v2/documents/"]
+)
+def test_wagtails_own_endpoints_are_revalidated_by_shared_caches_each_time(client, site, path):
+    """Nothing purges them by tag: a CDN must not keep them for its default TTL."""
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"]
