@@ -92,3 +92,27 @@ def test_base_settings_are_production_safe():
     assert base.DEBUG is False
     assert "svg" not in base.WAGTAILIMAGES_EXTENSIONS
     assert base.WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE is False
+
+
+def test_passwords_given_on_their_own_may_hold_any_character():
+    password = "p/a@s#s:w%rd"
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.DATABASES['default']['PASSWORD']); "
+        "print(settings.CACHES['default']['OPTIONS']['PASSWORD'])"
+    )
+    env = {
+        **PROD_ENV,
+        "DATABASE_URL": "postgres://cms@db.internal:5432/cms",
+        "DATABASE_PASSWORD": password,
+        "REDIS_PASSWORD": password,
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "config.settings.prod", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.stdout.splitlines() == [password, password], run.stderr[-2000:]

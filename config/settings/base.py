@@ -25,6 +25,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Empty means "not configured": dev falls back to the embedded defaults below, prod refuses.
 DATABASE_URL = env.str("DATABASE_URL", default="")
 REDIS_URL = env.str("REDIS_URL", default="")
+# Passwords may also come on their own (compose/prod does so: it cannot percent-encode one
+# into a URL); they win over a password in the URL.
+DATABASE_PASSWORD = env.str("DATABASE_PASSWORD", default="")
+REDIS_PASSWORD = env.str("REDIS_PASSWORD", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -162,6 +166,8 @@ if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CMS_DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASE_PASSWORD:
+        DATABASES["default"]["PASSWORD"] = DATABASE_PASSWORD
     # Opening a connection to a database that never answers costs seconds, not a worker's
     # whole timeout. (App servers bound every wait, queries included: cms/query_deadline.py.)
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
@@ -198,6 +204,8 @@ if REDIS_URL:
             },
         }
     }
+    if REDIS_PASSWORD:
+        CACHES["default"]["OPTIONS"]["PASSWORD"] = REDIS_PASSWORD
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -30,6 +30,15 @@ def test_both_stacks_run_postgresql_15_and_redis_7_with_healthchecks(compose):
         assert services[name]["healthcheck"]["test"], name
 
 
+def test_production_passwords_never_go_inside_a_url():
+    """Compose cannot percent-encode: a password with / @ or # would break the URL."""
+    environment = load("prod")["x-app"]["environment"]
+    for url in ("DATABASE_URL", "REDIS_URL"):
+        assert "PASSWORD" not in environment[url], environment[url]
+    assert environment["DATABASE_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+    assert environment["REDIS_PASSWORD"].startswith("${REDIS_PASSWORD:?")
+
+
 def test_the_database_and_redis_are_never_published_to_the_host(compose):
     _, spec = compose
     for name in ("db", "redis"):
