@@ -1,4 +1,7 @@
+import time
+
 from django.db import models
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model_string
 
@@ -25,10 +28,16 @@ class ContentGeneration(models.Model):
 
     @classmethod
     def advance(cls) -> int:
-        """Move it on; returns the new value (visible to others once the transaction commits)."""
-        if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
+        """Move it on; returns the new value (visible to others once the transaction commits).
+
+        It moves to the clock (in microseconds) when that is further: a database restored from
+        an older backup holds an older generation than the processes have seen, and they would
+        trust none of the copies stamped with it; the first change after the restore (or
+        `manage.py purge_cache`) moves it past anything they saw."""
+        moved = Greatest(models.F("value") + 1, models.Value(time.time_ns() // 1000))
+        if not cls.objects.filter(pk=1).update(value=moved):
             cls.objects.get_or_create(pk=1, defaults={"value": 0})
-            cls.objects.filter(pk=1).update(value=models.F("value") + 1)
+            cls.objects.filter(pk=1).update(value=moved)
         return cls.current()
 
 

@@ -276,3 +276,12 @@ def test_a_recycled_worker_starts_from_the_generation_its_app_server_saw(monkeyp
         assert generation._shared.read() == 41
     finally:
         generation.forget()
+
+
+def test_after_a_restore_from_an_older_backup_the_next_change_moves_past_what_was_seen(db):
+    """Processes trust no copy stamped older than the newest generation they saw: a restored
+    database's older generation would have them rebuild every request until it caught up."""
+    for _ in range(3):
+        seen = ContentGeneration.advance()
+    ContentGeneration.objects.filter(pk=1).update(value=1)  # the backup's
+    assert ContentGeneration.advance() > seen

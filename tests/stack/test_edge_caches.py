@@ -6,6 +6,7 @@ import json
 import random
 import re
 import subprocess
+import sys
 import threading
 import time
 
@@ -15,7 +16,7 @@ import pytest
 from cms.delivery import edge
 from cms.delivery.sections import find
 from tests.stack.clients import Publisher, Reader, first_hero
-from tests.stack.conftest import ALLOWED_ORIGIN, SERVER_NAME
+from tests.stack.conftest import ALLOWED_ORIGIN, ROOT, SERVER_NAME
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +137,22 @@ def test_a_preflight_reaches_django_with_its_origin(stack):
     assert response.status == 200
     assert response.headers["access-control-allow-origin"] == ALLOWED_ORIGIN
     assert "GET" in response.headers["access-control-allow-methods"]
+
+
+def test_an_operators_purge_cache_empties_nginx_too(stack):
+    """As scripts/restore runs it: what nginx kept goes with what Redis held."""
+    for _ in range(2):
+        stack.curl("/api/website-data/?locale=ar")
+    assert stack.curl("/api/website-data/?locale=ar").headers["x-edge-cache"] == "HIT"
+    subprocess.run(
+        [sys.executable, "manage.py", "purge_cache", "--locale", "ar"],
+        cwd=ROOT,
+        env=stack.env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert stack.curl("/api/website-data/?locale=ar").headers["x-edge-cache"] != "HIT"
 
 
 def test_only_the_app_servers_may_purge_nginx(stack):
