@@ -129,12 +129,24 @@ class FrontendCache(EdgeCache):
         self.base_url = (base_url or settings.WAGTAILAPI_BASE_URL).rstrip("/")
 
     def items(self, pairs: Pairs) -> list[str]:
-        endpoint = f"{self.base_url}/api/website-data/"
-        codes = sorted({code for code, _ in pairs})
-        urls = [f"{endpoint}?locale={code}" for code in codes]
-        if default_locale() in codes:
-            urls.append(endpoint)
-        return urls
+        """The URLs frontends read that show these sections of these locales: the payload
+        (bare for the default locale, `?locale=`), the payload of that one section
+        (`&sections=`), and the section's API v2 listing. A subset of several sections
+        (`?sections=menu,seo`) has too many spellings to name: purge by tag (Cache-Tag) where
+        the CDN can, or keep such subsets out of a URL-purged cache."""
+        default = default_locale()
+        urls = set()
+        for code, section in pairs:
+            payload = f"{self.base_url}/api/website-data/"
+            urls |= {f"{payload}?locale={code}", f"{payload}?locale={code}&sections={section}"}
+            if section.api_endpoint:
+                listing = f"{self.base_url}/api/v2/{section.api_endpoint}/"
+                urls.add(f"{listing}?locale={code}")
+                if code == default:
+                    urls.add(listing)
+            if code == default:
+                urls |= {payload, f"{payload}?sections={section}"}
+        return sorted(urls)
 
     def purge(self, items: Sequence[str]) -> None:
         from wagtail.contrib.frontend_cache.utils import get_backends
