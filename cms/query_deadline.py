@@ -30,6 +30,7 @@ import time
 from typing import Any, NoReturn
 
 import psycopg2
+import psycopg2.errors
 import psycopg2.extensions
 from django.db import connections
 
@@ -46,34 +47,53 @@ LONGEST_PAUSE_SECONDS = 4.0
 
 
 class Breaker:
-    """Closed while the database answers; open (every wait fails at once) for PAUSE_SECONDS
-    after a deadline passed; then one wait at a time is let through to try."""
+    """Closed while the database answers; open (every wait fails at once) for a pause after a
+    deadline passed; then one wait at a time, a trial, is let through to try.
+
+    Only the trial's own end (an answer, a deadline, a lost connection) ends it; a trial that
+    never reports back (its thread killed) is given up after the deadline and a second."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._open_until = 0.0  # 0: closed
-        self._trying = False
+        self._trial: int | None = None  # the thread trying the database, while half-open
+        self._trial_started = 0.0
         self._pause = PAUSE_SECONDS
 
     def admits(self) -> bool:
         if not self._open_until:  # the usual case: no lock
             return True
         with self._lock:
-            if self._trying or time.monotonic() < self._open_until:
+            now = time.monotonic()
+            trying = self._trial is not None and now - self._trial_started < _trial_seconds()
+            if trying or now < self._open_until:
                 return False
-            self._trying = True
+            self._trial, self._trial_started = threading.get_ident(), now
             return True
 
     def answered(self) -> None:
         if self._open_until:
             with self._lock:
-                self._open_until, self._trying, self._pause = 0.0, False, PAUSE_SECONDS
+                self._open_until, self._trial, self._pause = 0.0, None, PAUSE_SECONDS
 
     def timed_out(self) -> None:
+        """A wait ran out its deadline, or the trial lost its connection: open (again)."""
         with self._lock:
-            if self._open_until:  # it was open already: a try timed out again
+            if self._open_until:  # it was open already: a try failed again
                 self._pause = min(self._pause * 2, LONGEST_PAUSE_SECONDS)
-            self._open_until, self._trying = time.monotonic() + self._pause, False
+            self._open_until = time.monotonic() + self._pause
+            if self._trial == threading.get_ident():
+                self._trial = None
+
+    def lost_connection(self) -> None:
+        """A wait's connection failed before any deadline (refused, reset, the database
+        starting up): the trial has failed; an ordinary wait changes nothing."""
+        if self._trial == threading.get_ident():
+            self.timed_out()
+
+
+def _trial_seconds() -> float:
+    return _deadline_seconds + MARGIN_SECONDS
 
 
 breaker = Breaker()
@@ -94,7 +114,17 @@ def wait(conn: Connection) -> None:
         _finish_severed(conn)
     deadline = time.monotonic() + _deadline_seconds
     while True:
-        state = conn.poll()
+        try:
+            state = conn.poll()
+        except psycopg2.errors.QueryCanceled:  # statement_timeout: the server is alive
+            breaker.answered()
+            raise
+        except psycopg2.OperationalError:
+            breaker.lost_connection()
+            raise
+        except psycopg2.Error:  # the database answered, if only with an error
+            breaker.answered()
+            raise
         if state == psycopg2.extensions.POLL_OK:
             breaker.answered()
             return
@@ -103,10 +133,11 @@ def wait(conn: Connection) -> None:
             breaker.timed_out()
             _sever(conn)
             _finish_severed(conn)
-        if state == psycopg2.extensions.POLL_READ:
-            select.select([conn.fileno()], [], [], left)
-        else:
-            select.select([], [conn.fileno()], [], left)
+        # poll(), not select(): a descriptor above 1024 (a busy threaded worker) is fine.
+        poller = select.poll()
+        reading = state == psycopg2.extensions.POLL_READ
+        poller.register(conn.fileno(), select.POLLIN if reading else select.POLLOUT)
+        poller.poll(left * 1000)
 
 
 def _finish_severed(conn: Connection) -> NoReturn:

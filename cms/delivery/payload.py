@@ -110,7 +110,7 @@ def get_website_data(
     cached fragments). Builds what is missing from the database, once however many ask."""
     sections = list(sections or SECTIONS)
     if not cache.available():
-        return _without_redis(locale_code, sections)
+        return _without_redis(locale_code, sections, stale_while_busy)
     hit = _from_cache(locale_code, sections)
     if hit is not None:
         return Payload(hit, "HIT")
@@ -154,7 +154,9 @@ _builds: dict[tuple[str, tuple[str, ...]], threading.Lock] = defaultdict(threadi
 BUILD_WAIT_SECONDS = 0.5  # how long a thread waits for another's build before serving stale
 
 
-def _without_redis(locale_code: str, sections: Sequence[Section]) -> Payload:
+def _without_redis(
+    locale_code: str, sections: Sequence[Section], stale_while_busy: bool = True
+) -> Payload:
     """The payload while Redis is down or frozen: this process's copy while it is stamped with
     the newest content generation the process has seen (no query: the generation watcher reads
     it, cms.delivery.generation), else a build, by one of the process's threads at a time."""
@@ -164,8 +166,9 @@ def _without_redis(locale_code: str, sections: Sequence[Section]) -> Payload:
     building = _builds[key]
     if not building.acquire(timeout=BUILD_WAIT_SECONDS):
         # Another thread's build is slow (the database is): a second one would only slow it
-        # more. The last payload built, if any; else this thread builds too.
-        if stale := _last_known_good(locale_code, sections):
+        # more. The last payload built, if any (and if the caller takes one); else this thread
+        # waits for that build.
+        if stale_while_busy and (stale := _last_known_good(locale_code, sections)):
             return Payload(stale, "STALE")
         building.acquire()
     try:

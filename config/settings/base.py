@@ -26,7 +26,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASE_URL = env.str("DATABASE_URL", default="")
 REDIS_URL = env.str("REDIS_URL", default="")
 # Passwords may also come on their own (compose/prod does so: it cannot percent-encode one
-# into a URL); they win over a password in the URL.
+# into a URL), for a URL without one (a Redis URL's own password would win).
 DATABASE_PASSWORD = env.str("DATABASE_PASSWORD", default="")
 REDIS_PASSWORD = env.str("REDIS_PASSWORD", default="")
 

@@ -12,7 +12,7 @@ import pytest
 from django.db import connections
 
 from cms import query_deadline
-from scripts.loopback import Postgres
+from scripts.loopback import Postgres, free_port
 
 DEADLINE = 0.5
 
@@ -72,6 +72,24 @@ def test_once_the_database_answers_again_one_query_closes_the_breaker(bounded):
     fresh = psycopg2.connect(os.environ["DATABASE_URL"])
     assert query(fresh) == (1,)
     assert query_deadline.breaker.admits()
+    fresh.close()
+
+
+def test_a_trial_that_finds_the_database_refusing_connections_lets_a_later_one_try(
+    bounded, monkeypatch
+):
+    """PostgreSQL restarted rather than thawed: the first trial's connection is refused. The
+    breaker must not wait for that trial for ever: after its pause, another one tries."""
+    monkeypatch.setattr(query_deadline, "PAUSE_SECONDS", 0.05)
+    monkeypatch.setattr(query_deadline, "breaker", query_deadline.Breaker())
+    query_deadline.breaker.timed_out()  # a deadline passed a moment ago
+    time.sleep(0.06)
+    with pytest.raises(psycopg2.OperationalError):
+        psycopg2.connect(f"postgresql://postgres@127.0.0.1:{free_port()}/x")  # the trial
+    time.sleep(0.15)  # the pause, doubled
+    fresh = psycopg2.connect(os.environ["DATABASE_URL"])  # the next trial
+    assert query(fresh) == (1,)
+    assert query_deadline.breaker.admits()  # closed again
     fresh.close()
 
 
