@@ -91,6 +91,7 @@ class Redis:
     def __init__(self, url):
         self.port = urlsplit(url).port
         self.pid = self._pid()
+        self.restarted = False
 
     def _pid(self):
         info = subprocess.run(
@@ -110,7 +111,13 @@ class Redis:
     def kill(self):
         os.kill(self.pid, signal.SIGKILL)
 
+    def stop_restarted(self):
+        """The redis-server `start` made is not the one scripts/with-services stops."""
+        if self.restarted:
+            os.kill(self.pid, signal.SIGTERM)
+
     def start(self):
+        self.restarted = True
         subprocess.run(
             [
                 "redis-server",
@@ -256,6 +263,7 @@ def main():
             server.terminate()
         for server in servers:
             server.wait(10)
+        redis.stop_restarted()
 
     for name, values in figures.items():
         print(f"{name:<28} {json.dumps(values)}")
