@@ -325,3 +325,21 @@ def test_the_api_v2_draws_the_home_pages_share_image_like_the_payload(site, clie
     context = BuildContext(home_page.locale, home_page.locale)
     assert page["og_image"] == context.image(home_page.og_image, "share")
     assert page["og_image"]["sources"][0]["type"] == "image/avif"
+
+
+def test_prepare_images_makes_the_renditions_of_the_images_shown_and_only_those_by_default(site):
+    from django.core.management import call_command
+
+    shown, unused = ImageFactory(prepared=False), ImageFactory(prepared=False)
+    HeroFactory(title="Shown", background_image=shown, live=True)
+
+    out = io.StringIO()
+    call_command("prepare_images", stdout=out)
+    assert "Prepared 1 image(s)" in out.getvalue()
+    assert renditions.is_prepared(shown) and not renditions.is_prepared(unused)
+
+    call_command("prepare_images", str(unused.pk), stdout=(out := io.StringIO()))
+    assert "Prepared 1 image(s)" in out.getvalue() and renditions.is_prepared(unused)
+
+    call_command("prepare_images", "--all", stdout=(out := io.StringIO()))
+    assert "Prepared 0 image(s); the others were ready." in out.getvalue()
