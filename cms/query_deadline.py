@@ -18,6 +18,14 @@ wait fails at once until a single one, let through alone, gets its answer (a bre
 it every database-bound request would hold its worker for the whole deadline, and the website
 data the worker answers from the cache would queue behind it.
 
+A deadline of seconds is still seconds of a sync worker held, and a cached read queued behind
+it. So app servers also have a heartbeat: the thread that reads the content generation every
+half second anyway (cms.delivery.generation) does it inside `heartbeat()`, where a wait has
+HEARTBEAT_SECONDS, not the deadline: a one-row read by primary key that takes that long means
+the database is not answering. A heartbeat that misses opens the breaker and ends every wait
+in progress at once; while it beats, only the heartbeat tries the database again, so no request
+ever waits out a trial, and its first answer closes the breaker.
+
 Only app servers install this (config/gunicorn.conf.py): `migrate` and the worker may run long
 statements, and nobody waits on them.
 """
@@ -27,6 +35,7 @@ import select
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any, NoReturn
 
 import psycopg2
@@ -44,14 +53,23 @@ MARGIN_SECONDS = 1.0
 # whole deadline), back to the first once the database answers.
 PAUSE_SECONDS = 1.0
 LONGEST_PAUSE_SECONDS = 4.0
+# How long a heartbeat waits (a connection, then a one-row read by primary key; milliseconds on
+# a live database, even a busy one), and how long after one a process still counts on the next.
+HEARTBEAT_SECONDS = 1.0
+HEARTBEAT_TRUSTED_SECONDS = 3.0
+# How often a wait looks whether the breaker opened meanwhile (another wait found the database
+# silent): a request then ends at once instead of at its own deadline.
+GLANCE_SECONDS = 0.05
 
 
 class Breaker:
     """Closed while the database answers; open (every wait fails at once) for a pause after a
-    deadline passed; then one wait at a time, a trial, is let through to try.
+    deadline passed; then one wait at a time, a trial, is let through to try: the heartbeat
+    while it beats, else any wait.
 
     Only the trial's own end (an answer, a deadline, a lost connection) ends it; a trial that
-    never reports back (its thread killed) is given up after the deadline and a second."""
+    never reports back (its thread killed) is given up after the deadline and a second.
+    `openings` counts the times it opened: a wait that sees it change gives up."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -59,12 +77,19 @@ class Breaker:
         self._trial: int | None = None  # the thread trying the database, while half-open
         self._trial_started = 0.0
         self._pause = PAUSE_SECONDS
+        self._beat_at = -HEARTBEAT_TRUSTED_SECONDS  # when the heartbeat last tried
+        self.openings = 0
 
-    def admits(self) -> bool:
+    def admits(self, heartbeat: bool = False) -> bool:
+        if heartbeat:  # the heartbeat always tries: it is how the breaker learns of an answer
+            self._beat_at = time.monotonic()
+            return True
         if not self._open_until:  # the usual case: no lock
             return True
         with self._lock:
             now = time.monotonic()
+            if now - self._beat_at < HEARTBEAT_TRUSTED_SECONDS:
+                return False  # the heartbeat will find the database back: no request waits
             trying = self._trial is not None and now - self._trial_started < _trial_seconds()
             if trying or now < self._open_until:
                 return False
@@ -82,6 +107,7 @@ class Breaker:
             if self._open_until:  # it was open already: a try failed again
                 self._pause = min(self._pause * 2, LONGEST_PAUSE_SECONDS)
             self._open_until = time.monotonic() + self._pause
+            self.openings += 1
             if self._trial == threading.get_ident():
                 self._trial = None
 
@@ -98,6 +124,17 @@ def _trial_seconds() -> float:
 
 breaker = Breaker()
 _deadline_seconds = 0.0
+_beating = threading.local()  # .on: this thread's waits are the heartbeat's
+
+
+@contextlib.contextmanager
+def heartbeat() -> Iterator[None]:
+    """The database waits of the code inside are this process's heartbeat (see above)."""
+    _beating.on = True
+    try:
+        yield
+    finally:
+        _beating.on = False
 
 
 def _sever(conn: Connection) -> None:
@@ -109,10 +146,12 @@ def _sever(conn: Connection) -> None:
 
 def wait(conn: Connection) -> None:
     """psycopg2's wait callback: drive `conn` until its operation is done, within the deadline."""
-    if not breaker.admits():  # the database is not answering: fail at once
+    beating = getattr(_beating, "on", False)
+    if not breaker.admits(beating):  # the database is not answering: fail at once
         _sever(conn)
         _finish_severed(conn)
-    deadline = time.monotonic() + _deadline_seconds
+    openings = breaker.openings
+    deadline = time.monotonic() + (HEARTBEAT_SECONDS if beating else _deadline_seconds)
     while True:
         try:
             state = conn.poll()
@@ -129,15 +168,16 @@ def wait(conn: Connection) -> None:
             breaker.answered()
             return
         left = deadline - time.monotonic()
-        if left <= 0:
-            breaker.timed_out()
+        if left <= 0 or breaker.openings != openings:  # silent, here or in another wait
+            if left <= 0:
+                breaker.timed_out()
             _sever(conn)
             _finish_severed(conn)
         # poll(), not select(): a descriptor above 1024 (a busy threaded worker) is fine.
         poller = select.poll()
         reading = state == psycopg2.extensions.POLL_READ
         poller.register(conn.fileno(), select.POLLIN if reading else select.POLLOUT)
-        poller.poll(left * 1000)
+        poller.poll(min(left, GLANCE_SECONDS) * 1000)
 
 
 def _finish_severed(conn: Connection) -> NoReturn:

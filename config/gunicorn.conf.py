@@ -18,10 +18,10 @@ def _env_int(name, default):
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # The usual 2 x cores + 1: the API is I/O-bound (Redis, PostgreSQL).
 workers = _env_int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
-# One request at a time per worker (sync workers). With GUNICORN_THREADS above 1 gunicorn runs
-# threads instead (gthread): a request waiting for a database that does not answer (up to its
-# deadline: cms/query_deadline.py) then no longer holds up the cached reads of its worker, but
-# under a Redis outage the drill measured a longer tail (README, "PostgreSQL frozen").
+# One request at a time per worker (sync workers). A request waiting for a database that does
+# not answer holds its worker only until the worker's heartbeat misses, about a second
+# (cms/query_deadline.py). GUNICORN_THREADS above 1 runs threads instead (gthread); under a
+# Redis outage the drill measured a longer tail with them.
 threads = _env_int("GUNICORN_THREADS", 1)
 timeout = _env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)

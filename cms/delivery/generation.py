@@ -27,6 +27,8 @@ import threading
 
 from django.db import close_old_connections, connections
 
+from cms import query_deadline
+
 from .background import Background
 
 logger = logging.getLogger(__name__)
@@ -110,12 +112,15 @@ def _watch(interval: float) -> None:
     from .models import ContentGeneration
 
     while True:  # at once, then every `interval`
-        close_old_connections()  # a connection the database dropped meanwhile
-        try:
-            saw(ContentGeneration.current())
-        except Exception:  # the database is unreachable: a change that commits meanwhile
-            # still purges Redis and this process's copies; this tries again next round.
-            logger.debug("Could not read the content generation", exc_info=True)
+        # The read is also the database's heartbeat: a database silent for a moment ends the
+        # waits of every request at once, not at their deadline (cms.query_deadline).
+        with query_deadline.heartbeat():
+            try:
+                close_old_connections()  # a connection the database dropped meanwhile
+                saw(ContentGeneration.current())
+            except Exception:  # the database is unreachable: a change that commits meanwhile
+                # still purges Redis and this process's copies; this tries again next round.
+                logger.debug("Could not read the content generation", exc_info=True)
         if _watcher.stopping.wait(interval):
             break
     connections.close_all()  # this thread's own connection

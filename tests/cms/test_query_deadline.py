@@ -4,6 +4,7 @@ test cluster stopped) is given up on by the client, and then not waited for agai
 answers one request let through alone (cms/query_deadline.py)."""
 
 import os
+import threading
 import time
 
 import psycopg2
@@ -117,3 +118,58 @@ def test_the_server_cancels_a_statement_that_runs_longer_than_the_timeout(monkey
     finally:
         psycopg2.extensions.set_wait_callback(None)
     assert options == "-c statement_timeout=200"
+
+
+@pytest.fixture
+def heartbeat(bounded, monkeypatch):
+    """`bounded`, with a heartbeat shorter than the deadline, and requests' deadline long."""
+    monkeypatch.setattr(query_deadline, "_deadline_seconds", 10.0)
+    monkeypatch.setattr(query_deadline, "HEARTBEAT_SECONDS", DEADLINE)
+    return bounded
+
+
+def beat(connection):
+    with query_deadline.heartbeat():
+        return query(connection)
+
+
+def test_a_silent_heartbeat_ends_every_wait_in_progress_long_before_its_deadline(heartbeat):
+    """A sync worker's request waiting for a frozen database is let go when the heartbeat
+    misses, not at its own deadline: the cached reads queued behind it wait that long only."""
+    connection, postgres = heartbeat
+    request = psycopg2.connect(os.environ["DATABASE_URL"])
+    request.autocommit = True
+    waited = []
+    postgres.freeze()
+    try:
+        waiting = threading.Thread(target=lambda: waited.append(took(lambda: query(request))))
+        waiting.start()
+        time.sleep(0.1)  # the request waits already when the heartbeat beats
+        missed = took(lambda: beat(connection))
+        waiting.join(5)
+    finally:
+        postgres.thaw()
+    assert DEADLINE <= missed < DEADLINE + 0.5
+    assert waited and waited[0] < 0.1 + DEADLINE + 0.5  # not the request's 10 s deadline
+
+
+def test_while_the_heartbeat_beats_no_request_tries_the_database_and_its_answer_closes(
+    heartbeat, monkeypatch
+):
+    monkeypatch.setattr(query_deadline, "PAUSE_SECONDS", 0.05)
+    monkeypatch.setattr(query_deadline, "breaker", query_deadline.Breaker())
+    connection, postgres = heartbeat
+    postgres.freeze()
+    try:
+        took(lambda: beat(connection))  # the heartbeat misses: the breaker opens
+        time.sleep(0.2)  # its pause is over; a request would be the trial without a heartbeat
+        refused = took(lambda: psycopg2.connect(os.environ["DATABASE_URL"]))
+    finally:
+        postgres.thaw()
+    assert refused < 0.2  # failed at once: the request did not wait to try
+    assert not query_deadline.breaker.admits()
+    with query_deadline.heartbeat():  # the heartbeat finds the database back
+        fresh = psycopg2.connect(os.environ["DATABASE_URL"])
+        assert query(fresh) == (1,)
+    assert query_deadline.breaker.admits()
+    fresh.close()
