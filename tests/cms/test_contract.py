@@ -5,13 +5,11 @@ code. Regenerate after an intended change with UPDATE_CONTRACTS=1 make test, the
 diff. Database ids, the content version and the timestamp vary between runs and are masked.
 """
 
-import io
 import json
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from cms.delivery.sections import SECTIONS
 
@@ -32,12 +30,6 @@ def masked(value):
     if isinstance(value, list):
         return [masked(item) for item in value]
     return value
-
-
-@pytest.fixture
-def demo(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=io.StringIO())
 
 
 @pytest.mark.parametrize("locale", ["en", "ar"])

@@ -28,8 +28,8 @@ def seed(capture_on_commit):
 
 
 @pytest.fixture
-def seeded(django_capture_on_commit_callbacks):
-    seed(django_capture_on_commit_callbacks)
+def seeded(demo):
+    """The demo content, seeded once for this module (tests/conftest.py)."""
 
 
 def test_seeding_twice_gives_the_same_content(seeded, django_capture_on_commit_callbacks):

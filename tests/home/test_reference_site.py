@@ -2,13 +2,11 @@
 rendered from the website-data payload by the templates previews use too
 (cms.reference_site, cms/templates/cms/site/)."""
 
-import io
 import re
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.management import call_command
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -31,12 +29,6 @@ ARABIC = re.compile(r"[\u0600-\u06FF]")
 TEXT_ATTRIBUTES = ("alt", "aria-label", "title", "placeholder")
 # <meta> whose content is text for people: search results and share cards.
 TEXT_METAS = ("description", "keywords", "og:title", "og:description", "og:site_name")
-
-
-@pytest.fixture
-def demo(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=io.StringIO())
 
 
 def get_page(client, path):
