@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scripts.bench_website_data import PYTHON, environment, manage
-from scripts.loopback import ROOT
+from scripts.loopback import ROOT, start_worker
 
 # A process of the app's own that publishes a hero title per line read, and prints how long
 # each publish took (the call the admin makes, commit and propagation included).
@@ -82,9 +82,7 @@ def main():
     urls = [f"http://127.0.0.1:{frontend.server_port}/hook/{n}" for n in range(9)]
     urls.append(f"http://127.0.0.1:{black_hole.getsockname()[1]}/hook")
 
-    worker = subprocess.Popen(  # noqa: S603
-        [PYTHON, "manage.py", "cms_worker", "-v0"], cwd=ROOT, env=env
-    )
+    worker = start_worker(env)
     publisher = subprocess.Popen(  # noqa: S603
         [PYTHON, "-c", PUBLISHER],
         cwd=ROOT,

@@ -6,8 +6,10 @@ image's entrypoint filling the template), with only ports, addresses and a self-
 certificate changed. The stack tests, the benchmark and the fault drill run them as compose/prod
 does (there is no Docker engine on these machines)."""
 
+import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -20,6 +22,38 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 NGINX_DIR = ROOT / "compose" / "prod" / "nginx"
+DOCKERFILE = ROOT / "compose" / "Dockerfile"
+
+
+def image_command():
+    """The app image's CMD, which compose's web service runs (it has no command of its own)."""
+    commands = re.findall(r"^CMD (\[.*\])$", DOCKERFILE.read_text(), re.MULTILINE)
+    return json.loads(commands[-1])
+
+
+def collectstatic_command():
+    """The image's collectstatic step, as its Dockerfile runs it at build time."""
+    step = re.search(r"python manage\.py collectstatic[^&\\\n]*", DOCKERFILE.read_text())
+    return shlex.split(step.group(0))
+
+
+def as_in_the_image(env):
+    """`env` with this virtualenv's programs first on PATH: the image's and compose's commands
+    say `python` and `gunicorn`, the image's own."""
+    return {**env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"}
+
+
+def run_as_deployed(env, command, **options):
+    """A one-off step of a deploy (compose's `migrate`, the image's collectstatic), as written."""
+    return subprocess.run(
+        command, cwd=ROOT, env=as_in_the_image(env), check=True, timeout=300, **options
+    )
+
+
+def start_worker(env, **options):
+    """The background worker with the command compose's `worker` service gives it."""
+    command = compose_service("worker")["command"]
+    return subprocess.Popen(command, cwd=ROOT, env=as_in_the_image(env), **options)
 
 
 _handed_out: set[int] = set()
@@ -51,14 +85,17 @@ def wait_for_port(port, process, timeout=60):
 
 
 def start_gunicorn(env, port, workers=2, log=None):
-    """gunicorn with config/gunicorn.conf.py on 127.0.0.1:`port`; its log to `log` (a path),
-    or its access log nowhere."""
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.conf.py"]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    """gunicorn as the app image starts it (its CMD: config/gunicorn.conf.py), told its address
+    and number of workers the way compose tells it, on 127.0.0.1:`port`; its log to `log` (a
+    path), or its access log nowhere."""
+    env = as_in_the_image(
+        {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers)}
+    )
     if log is None:
-        return subprocess.Popen([*command, "--access-logfile", "/dev/null"], cwd=ROOT, env=env)
+        command = [*image_command(), "--access-logfile", "/dev/null"]
+        return subprocess.Popen(command, cwd=ROOT, env=env)
     return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+        image_command(), cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
     )
 
 

@@ -17,7 +17,6 @@ from .models import PublishReceipt, WebhookAttempt, WebhookEvent
 
 logger = logging.getLogger(__name__)
 
-SWEEP_EVERY = 5.0  # seconds
 PRUNE_EVERY = 3600.0
 
 _thread = Background("webhook-upkeep")
@@ -55,7 +54,8 @@ def _run(sweep_every: float) -> None:
     connections.close_all()
 
 
-def start(sweep_every: float = SWEEP_EVERY) -> None:
+def start(sweep_every: float) -> None:
+    """Every `sweep_every` seconds (CMS_WORKER_UPKEEP_SECONDS), in a daemon thread."""
     _thread.start(_run, sweep_every)
 
 

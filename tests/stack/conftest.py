@@ -17,8 +17,11 @@ import pytest
 
 from scripts.loopback import (
     ROOT,
+    collectstatic_command,
+    compose_service,
     configure,
     free_port,
+    run_as_deployed,
     self_signed_certificate,
     start_gunicorn,
     wait_for_port,
@@ -220,20 +223,12 @@ def stack(tmp_path_factory):
         "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD,
         "HOME": str(workdir),
     }
-    for command in (
-        ["migrate", "--no-input", "-v0"],
-        ["seed_demo"],
-        ["ensure_superuser"],
-        ["collectstatic", "--no-input", "-v0"],
-    ):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
+    # A deploy's steps as compose and the image run them; the demo content and an admin
+    # between them, as `make run` makes them.
+    run_as_deployed(env, compose_service("migrate")["command"], capture_output=True)
+    for command in (["seed_demo"], ["ensure_superuser"]):
+        run_as_deployed(env, ["python", "manage.py", *command], capture_output=True)
+    run_as_deployed(env, collectstatic_command(), capture_output=True)
 
     apps = [
         start_gunicorn(env, port, log=workdir / f"gunicorn-{n}.log")

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from scripts.loopback import start_worker
 from tests.stack.conftest import ROOT
 from tests.stack.test_edge_caches import Publisher
 from tests.webhooks.receiver import Receiver
@@ -61,11 +62,7 @@ class Worker:
         self.process = None
 
     def start(self):
-        self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "cms_worker", "--sweep", "1", "-v0"],
-            cwd=ROOT,
-            env=self.env,
-        )
+        self.process = start_worker(self.env)
         time.sleep(0.5)
         assert self.process.poll() is None, "the worker did not start"
 
@@ -86,6 +83,7 @@ def webhook_env(stack):
         "CMS_WEBHOOK_ALLOW_PRIVATE": "true",  # the receiver is on loopback
         "CMS_WEBHOOK_RETRY_DELAYS": ",".join(["1"] + ["2"] * 60),  # 2 minutes of retries
         "CMS_WEBHOOK_TIMEOUT_SECONDS": "2",
+        "CMS_WORKER_UPKEEP_SECONDS": "1",  # a killed worker's deliveries are found sooner
     }
     manage_shell(
         env,

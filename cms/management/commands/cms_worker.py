@@ -4,6 +4,7 @@ and prunes the delivery log (cms.webhooks.upkeep). Run one or more: they share t
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -18,7 +19,10 @@ class Command(BaseCommand):
             "--interval", type=float, default=0.2, help="Seconds between looks at the queue."
         )
         parser.add_argument(
-            "--sweep", type=float, default=upkeep.SWEEP_EVERY, help="Seconds between upkeeps."
+            "--sweep",
+            type=float,
+            default=settings.CMS_WORKER_UPKEEP_SECONDS,
+            help="Seconds between upkeeps (default: CMS_WORKER_UPKEEP_SECONDS).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
