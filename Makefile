@@ -45,9 +45,15 @@ bench: venv ## Benchmark /api/website-data/ (nginx, gunicorn), publishing, and i
 	scripts/with-services $(PY) scripts/bench_publish.py
 	scripts/with-services $(PY) scripts/bench_images.py
 
-drill: venv ## Freeze and kill the real Redis and PostgreSQL under load; print what readers saw
+DRILL_SCENARIOS = tests/stack/test_consistency.py \
+	tests/stack/test_edge_caches.py::test_no_read_that_starts_after_a_publish_returned_is_stale_through_any_layer
+
+drill: venv ## Freeze, kill and break the real Redis and PostgreSQL under load; print what readers saw
 	scripts/install-system-deps
 	scripts/with-services $(PY) scripts/fault_drill.py $(DRILL_ARGS)
+	# Publishes while Redis refuses, pauses, freezes or forgets, read through nginx (with and
+	# without Origin) and straight from gunicorn; publishes read by browsers through every layer.
+	CMS_DRILL_FAULT_SECONDS=10 scripts/with-services $(PY) -m pytest -s -p no:cacheprovider $(DRILL_SCENARIOS)
 
 fuzz: venv ## Fuzz every API operation through gunicorn (FUZZ_EXAMPLES per operation, default 300)
 	scripts/install-system-deps
