@@ -210,7 +210,6 @@ def main():
     args = parser.parse_args()
 
     env = environment()
-    env["CMS_PURGE_RECONCILE_SECONDS"] = "1"
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "seed_demo")
     ports = [free_port(), free_port()]

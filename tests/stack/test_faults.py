@@ -23,7 +23,7 @@ def test_the_fault_drill_finds_no_wall_of_errors_and_no_stale_read():
     assert set(down["statuses"]) <= {"200", "503"}, down
     assert down["x_cache"].get("STALE", 0) == down["statuses"].get("200", 0)
     frozen = figures["postgres frozen, warm cache"]
-    # Sync workers: a cached read may queue behind one request waiting out its deadline.
+    # Loose bounds: the drill proves it ran; test_database_freeze.py holds the 2 s figure.
     assert set(frozen["statuses"]) == {"200"} and frozen["max_ms"] < 5000, frozen
     assert set(frozen["api_v2"]["statuses"]) <= {"200", "503"}, frozen
     assert frozen["api_v2"]["max_ms"] < 5000, frozen
