@@ -44,8 +44,11 @@ class MenuItemViewSet(SiteContentViewSet):
     model = MenuItem
     icon = "list-ul"
     menu_label = _("Menu")
-    list_display = ["label", Column("parent", label=_("Parent")), *STATUS_COLUMNS]
+    list_display = ["label", Column("placement", label=_("Parent")), *STATUS_COLUMNS]
     search_fields = ["label", "link_url"]
+
+    def get_queryset(self, request):
+        return MenuItem.objects.select_related("parent")  # the Parent column, in one query
 
 
 class HeroViewSet(SiteContentViewSet):

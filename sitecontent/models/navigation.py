@@ -46,6 +46,21 @@ class MenuItem(Link, OrderedSiteContent):
     def __str__(self):
         return self.label
 
+    def placement(self):
+        """Its parent, as the listing names it; and when the database nests it deeper than the
+        menu's one level (two edits raced, or SQL wrote it), where the menu shows it instead:
+        the editor sees what to fix."""
+        if self.parent is None:
+            return ""
+        if self.parent.parent_id is None:
+            return str(self.parent)
+        top = _top_level_of(self.parent)
+        if top is None:
+            message = _("%(parent)s: its parents loop, so the menu leaves it out.")
+        else:
+            message = _("%(parent)s: nested too deep, the menu shows it under %(top)s.")
+        return message % {"parent": self.parent, "top": top}
+
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         if self.parent_id is None or (update_fields is not None and "parent" not in update_fields):

@@ -5,6 +5,8 @@ is left out, and saving holds the rule so such nesting is not written in the fir
 import json
 
 import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
 
 from sitecontent.models import MenuItem
 from tests.factories import MenuItemFactory, publish
@@ -82,3 +84,29 @@ def test_publishing_a_revision_holds_the_rule_too(three):
     publish(middle)
     revision.publish()
     assert MenuItem.objects.get(pk=bottom.pk).parent_id == top.pk
+
+
+def test_the_menu_listing_tells_editors_what_is_nested_too_deep_and_where_it_is_shown(
+    editor_client, three
+):
+    top, middle, bottom = three
+    nest(middle, top)
+    nest(bottom, middle)
+    listing = reverse("wagtailsnippets_sitecontent_menuitem:list") + "?locale=en"
+    text = " ".join(
+        BeautifulSoup(editor_client.get(listing).content, "html.parser").stripped_strings
+    )
+    assert "Middle: nested too deep, the menu shows it under Top." in text
+    assert "Top: nested too deep" not in text  # Middle itself is one level down, as allowed
+
+
+def test_the_menu_listing_names_items_whose_parents_loop_as_left_out(editor_client, three):
+    top, middle, _ = three
+    nest(top, middle)
+    nest(middle, top)
+    listing = reverse("wagtailsnippets_sitecontent_menuitem:list") + "?locale=en"
+    text = " ".join(
+        BeautifulSoup(editor_client.get(listing).content, "html.parser").stripped_strings
+    )
+    assert "Top: its parents loop, so the menu leaves it out." in text
+    assert "Middle: its parents loop, so the menu leaves it out." in text
