@@ -86,16 +86,19 @@ def test_publishing_a_revision_holds_the_rule_too(three):
     assert MenuItem.objects.get(pk=bottom.pk).parent_id == top.pk
 
 
+def listing_text(client):
+    """The English menu listing of the admin, as the editor reads it."""
+    listing = reverse("wagtailsnippets_sitecontent_menuitem:list") + "?locale=en"
+    return " ".join(BeautifulSoup(client.get(listing).content, "html.parser").stripped_strings)
+
+
 def test_the_menu_listing_tells_editors_what_is_nested_too_deep_and_where_it_is_shown(
     editor_client, three
 ):
     top, middle, bottom = three
     nest(middle, top)
     nest(bottom, middle)
-    listing = reverse("wagtailsnippets_sitecontent_menuitem:list") + "?locale=en"
-    text = " ".join(
-        BeautifulSoup(editor_client.get(listing).content, "html.parser").stripped_strings
-    )
+    text = listing_text(editor_client)
     assert "Middle: nested too deep, the menu shows it under Top." in text
     assert "Top: nested too deep" not in text  # Middle itself is one level down, as allowed
 
@@ -104,9 +107,6 @@ def test_the_menu_listing_names_items_whose_parents_loop_as_left_out(editor_clie
     top, middle, _ = three
     nest(top, middle)
     nest(middle, top)
-    listing = reverse("wagtailsnippets_sitecontent_menuitem:list") + "?locale=en"
-    text = " ".join(
-        BeautifulSoup(editor_client.get(listing).content, "html.parser").stripped_strings
-    )
+    text = listing_text(editor_client)
     assert "Top: its parents loop, so the menu leaves it out." in text
     assert "Middle: its parents loop, so the menu leaves it out." in text
