@@ -6,6 +6,7 @@ image's entrypoint filling the template), with only ports, addresses and a self-
 certificate changed. The stack tests, the benchmark and the fault drill run them as compose/prod
 does (there is no Docker engine on these machines)."""
 
+import contextlib
 import json
 import os
 import re
@@ -124,17 +125,23 @@ class Postgres:
         )
 
     def freeze(self):
+        """The postmaster is stopped before its children are listed, so none is forked after;
+        a backend that exits meanwhile (a connection a test just closed) is not there to stop."""
         postmaster = int(Path(self.data, "postmaster.pid").read_text().split()[0])
+        os.kill(postmaster, signal.SIGSTOP)
+        self.frozen = [postmaster]
         children = subprocess.run(
             ["pgrep", "-P", str(postmaster)], capture_output=True, text=True
         ).stdout.split()
-        self.frozen = [postmaster, *map(int, children)]
-        for pid in self.frozen:
-            os.kill(pid, signal.SIGSTOP)
+        for pid in map(int, children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGSTOP)
+                self.frozen.append(pid)
 
     def thaw(self):
         for pid in reversed(self.frozen):
-            os.kill(pid, signal.SIGCONT)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
         self.frozen = []
 
     def stop(self):
