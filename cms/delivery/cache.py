@@ -125,7 +125,7 @@ class PayloadCache:
             lock.__exit__(None, None, None)  # releasing tolerates a Redis gone meanwhile
 
     def keep(self, key: str, entry: Entry) -> None:
-        """Store a copy without a TTL (see cms.delivery.last_known_good)."""
+        """Store a copy without a TTL (a last good payload: cms.delivery.local_copies)."""
         if self._usable():
             self._call(self.store.keep, key, entry)
 

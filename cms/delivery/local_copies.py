@@ -1,20 +1,27 @@
-"""Hits without a round trip: each app process keeps the whole payloads Redis served it, and
-forgets them the moment a purge says so.
+"""Everything an app process keeps of the website data in its own memory, under one rule
+(docs/consistency.md): a copy is served as current only while it is stamped with the newest
+content generation the process has seen (cms.delivery.generation), has not expired, and one of
+two things vouches that no change since has been missed:
+
+- **heard**: it came from Redis while this process's purge listener was subscribed, and the
+  listener is still the same subscription, heard from Redis within SILENCE_LIMIT, with nothing
+  unread, and heard no purge of it. Redis answers: the hit costs no round trip.
+- **proven**: Redis cannot be used at all, and the stamp is exactly the newest generation seen.
+  The watcher reads the generation every CMS_PURGE_RECONCILE_SECONDS, so a change stops the copy
+  within one interval, without a query per request.
 
 Every purge publishes the keys it purged on a channel, in the same Redis transaction
 (cms.delivery.stores). A listener thread in each app process (started with each gunicorn
-worker) drops its copies of those keys and acknowledges; the purge waits for every
-acknowledgement, up to ACK_WAIT, before it returns. A reader uses a copy only while:
+worker) forgets those copies and acknowledges; the purge waits for every acknowledgement, up to
+ACK_WAIT, before it returns. A frozen or unreachable Redis silences the listener before a purge
+that cannot reach Redis can fail, since that takes a socket timeout (longer, checked below).
 
-- its process's listener is subscribed and heard from Redis within SILENCE_LIMIT (it pings
-  every PING_EVERY): a frozen or unreachable Redis takes its copies away before a purge that
-  cannot reach Redis can fail, since that takes a socket timeout (longer, checked below);
-- nothing is waiting on the listener's connection unread (a purge just published, a dead
-  connection): then the reader asks Redis, as without copies;
-- no purge was heard between its read from Redis and keeping the copy (an epoch).
+Apart from the copies, the process remembers the **last good** payload of each locale (and
+keeps it in Redis without a TTL, for every process): never served as current, only marked stale
+when neither the cache nor the database can give anything fresher (cms.delivery.payload).
 
 Without a listener (the tests, management commands, the local-memory quick start) no copy is
-ever kept and every hit is one round trip, as before.
+heard, and every hit while Redis answers is one round trip.
 """
 
 import contextlib
@@ -25,17 +32,22 @@ import socket
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 
+from . import generation
 from .background import Background
+from .cache import payload_cache
+from .keys import cache_key
 from .stores import Entry, ack_key, channel
 
 logger = logging.getLogger(__name__)
 
 PING_EVERY = 0.05  # seconds between the listener's pings
 SILENCE_LIMIT = 0.2  # no word from Redis for this long: copies are not used, and dropped
+LAST_GOOD = "last_known_good"  # the key name of a locale's last good payload in Redis
 
 
 # How Redis answers a PING on a subscribed connection (RESP2 and the inline form).
@@ -51,17 +63,49 @@ def _only_pongs(unread: bytes, looked_at: int = 256) -> bool:
     return unread == b""
 
 
+@dataclass(frozen=True)
+class Copy:
+    entry: Entry
+    # The listener's subscription that heard it from Redis; None for a copy built here.
+    heard_in: int | None
+
+
 class LocalCopies:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._copies: dict[str, Entry] = {}
-        self._epoch = 0
+        self._copies: dict[str, Copy] = {}
+        self._last_good: dict[str, Entry] = {}
+        self._epoch = 0  # moves on with every purge heard and every (un)subscription
+        self._subscription = 0  # moves on with every (un)subscription
         self._heard = 0.0  # time.monotonic() of the last word from Redis
         self._socket: Any = None  # the listener's connection, while it listens
 
-    # The reader's side.
+    # The readers' side: the rule.
+
+    def heard(self, key: str) -> Entry | None:
+        """The copy Redis served this process, while the listener vouches for it."""
+        copy = self._copies.get(key)
+        if copy is None or copy.heard_in != self._subscription or not self._current(copy):
+            return None
+        return copy.entry if self.usable() else None
+
+    def proven(self, key: str) -> Entry | None:
+        """Any copy, while its stamp is exactly the newest generation seen: for when Redis
+        cannot be used, and so cannot announce purges either."""
+        copy = self._copies.get(key)
+        if copy is None or not self._current(copy):
+            return None
+        return copy.entry if copy.entry.generation == generation.newest() else None
+
+    @staticmethod
+    def _current(copy: Copy) -> bool:
+        entry = copy.entry
+        if entry.expires_at is not None and entry.expires_at <= time.time():
+            return False
+        return generation.is_current(entry.generation)
 
     def usable(self) -> bool:
+        """Whether the listener would have heard a purge published before now."""
         sock = self._socket
         if sock is None or time.monotonic() - self._heard > SILENCE_LIMIT:
             return False
@@ -72,14 +116,6 @@ class LocalCopies:
         except (OSError, ValueError):  # closed meanwhile, or nothing there after all
             return False
 
-    def get(self, key: str) -> Entry | None:
-        entry = self._copies.get(key)
-        if entry is None or not self.usable():
-            return None
-        if entry.expires_at is not None and entry.expires_at <= time.time():
-            return None
-        return entry
-
     @property
     def epoch(self) -> int:
         return self._epoch
@@ -88,7 +124,32 @@ class LocalCopies:
         """Keep what Redis served, unless a purge was heard since the read began (`epoch`)."""
         with self._lock:
             if epoch == self._epoch and self._socket is not None:
-                self._copies[key] = entry
+                self._copies[key] = Copy(entry, self._subscription)
+
+    def keep_built(self, key: str, entry: Entry) -> None:
+        """Keep what this process built while Redis could not be used (proven copies only)."""
+        with self._lock:
+            self._copies[key] = Copy(entry, None)
+
+    # The last good payload of each locale.
+
+    def keep_last_good(self, locale_code: str, entry: Entry, everywhere: bool = False) -> None:
+        """Remember a whole payload just built or served; `everywhere`: in Redis too."""
+        self._last_good[locale_code] = entry
+        if everywhere:
+            payload_cache.keep(cache_key(locale_code, LAST_GOOD), entry)
+
+    def last_good(self, locale_code: str) -> Entry | None:
+        """The newest whole payload this process or Redis remembers for the locale."""
+        kept = [payload_cache.kept(cache_key(locale_code, LAST_GOOD))]
+        kept.append(self._last_good.get(locale_code))
+        return max(filter(None, kept), key=lambda entry: entry.built_at, default=None)
+
+    def forget(self) -> None:
+        """Forget everything this process keeps (tests)."""
+        with self._lock:
+            self._copies.clear()
+            self._last_good.clear()
 
     # The listener's side.
 
@@ -101,17 +162,17 @@ class LocalCopies:
     def listening(self, sock: Any) -> None:
         with self._lock:
             self._epoch += 1
-            self._copies.clear()  # whatever was purged while nobody listened
+            self._subscription += 1  # whatever was purged while nobody listened: none is heard
             self._socket = sock
-        self.heard()
+        self.heard_from_redis()
 
     def deaf(self) -> None:
         with self._lock:
             self._epoch += 1
-            self._copies.clear()
+            self._subscription += 1
             self._socket = None
 
-    def heard(self) -> None:
+    def heard_from_redis(self) -> None:
         self._heard = time.monotonic()
 
 
@@ -158,7 +219,7 @@ def _listen_once(client: Any, pubsub: Any, stopping: threading.Event) -> None:
             pipe.incr(ack_key(purge["ack"]))
             pipe.expire(ack_key(purge["ack"]), 60)
             pipe.execute()
-        local_copies.heard()
+        local_copies.heard_from_redis()
 
 
 _thread = Background("purge-listener")

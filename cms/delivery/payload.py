@@ -10,7 +10,6 @@ import dataclasses
 import hashlib
 import json
 import threading
-import time
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from typing import Any
 from django.db import InterfaceError, OperationalError
 from django.db.models import Model
 
-from . import generation, last_known_good, propagation
+from . import generation, propagation
 from .build import build_fragments, dumps
 from .cache import Lock
 from .cache import payload_cache as cache
@@ -131,9 +130,7 @@ def get_website_data(
             if hit is not None:
                 return Payload(hit, "HIT")
         elif (
-            lock is Lock.BUSY
-            and stale_while_busy
-            and (stale := _last_known_good(locale_code, sections))
+            lock is Lock.BUSY and stale_while_busy and (stale := _last_good(locale_code, sections))
         ):
             # Another worker's build is slow: a second one would only slow the database more.
             return Payload(stale, "STALE")
@@ -141,72 +138,64 @@ def get_website_data(
             entry, stored = _build(locale_code, sections)
             return Payload(entry, "MISS", current=stored)
         except (OperationalError, InterfaceError) as error:
-            stale = _last_known_good(locale_code, sections)
+            stale = _last_good(locale_code, sections)
             if stale is None:
                 raise Unavailable(str(error)) from error
             return Payload(stale, "STALE")
 
 
-# While Redis cannot be trusted: copies kept in this process's memory, each with the content
-# generation it was built at, by (locale, section names); one build of each at a time.
-_copies: dict[tuple[str, tuple[str, ...]], tuple[int, Entry]] = {}
-_builds: dict[tuple[str, tuple[str, ...]], threading.Lock] = defaultdict(threading.Lock)
+# One build of each payload at a time in this process while Redis cannot be used.
+_builds: dict[str, threading.Lock] = defaultdict(threading.Lock)
 BUILD_WAIT_SECONDS = 0.5  # how long a thread waits for another's build before serving stale
 
 
 def _without_redis(
     locale_code: str, sections: Sequence[Section], stale_while_busy: bool = True
 ) -> Payload:
-    """The payload while Redis is down or frozen: this process's copy while it is stamped with
-    the newest content generation the process has seen (no query: the generation watcher reads
-    it, cms.delivery.generation), else a build, by one of the process's threads at a time."""
-    key = (locale_code, tuple(section.key for section in sections))
-    if copy := _current_copy(key):
+    """The payload while Redis is down or frozen: this process's copy while it is proven
+    current by its stamp (no query: the generation watcher reads it, cms.delivery.local_copies),
+    else a build, by one of the process's threads at a time."""
+    key = _copy_key(locale_code, sections)
+    if copy := local_copies.proven(key):
         return Payload(copy, "LOCAL")
     building = _builds[key]
     if not building.acquire(timeout=BUILD_WAIT_SECONDS):
         # Another thread's build is slow (the database is): a second one would only slow it
         # more. The last payload built, if any (and if the caller takes one); else this thread
         # waits for that build.
-        if stale_while_busy and (stale := _last_known_good(locale_code, sections)):
+        if stale_while_busy and (stale := _last_good(locale_code, sections)):
             return Payload(stale, "STALE")
         building.acquire()
     try:
-        if copy := _current_copy(key):  # another thread built it while this one waited
+        if copy := local_copies.proven(key):  # another thread built it while this one waited
             return Payload(copy, "LOCAL")
         stamp = ContentGeneration.current()  # first, as tokens are: see stores.py
         generation.saw(stamp)
         entry = assemble(locale_code, build_fragments(locale_code, sections), stamp=stamp)
-        _copies[key] = (stamp, entry)
+        local_copies.keep_built(key, entry)
     except (OperationalError, InterfaceError) as error:
-        stale = _last_known_good(locale_code, sections)
+        stale = _last_good(locale_code, sections)
         if stale is None:
             raise Unavailable(str(error)) from error
         return Payload(stale, "STALE")
     finally:
         building.release()
     if _is_whole(sections):
-        last_known_good.remember(locale_code, entry)
+        local_copies.keep_last_good(locale_code, entry)
     return Payload(entry, "MISS")
 
 
-def _current_copy(key: tuple[str, tuple[str, ...]]) -> Entry | None:
-    """This process's copy, while it was built at exactly the newest generation seen (a
-    database restored from an older backup starts from a lower one: its copies are rebuilt)."""
-    kept = _copies.get(key)
-    if kept is None or _expired(kept[1]):
-        return None
-    stamp, copy = kept
-    return copy if generation.is_current(stamp) and stamp == generation.newest() else None
+def _copy_key(locale_code: str, sections: Sequence[Section]) -> str:
+    """Where this process keeps its copy: the whole payload's cache key, as Redis names it,
+    or one for the subset (kept only here)."""
+    if _is_whole(sections):
+        return cache_key(locale_code, WHOLE)
+    return cache_key(locale_code, "only:" + "+".join(section.key for section in sections))
 
 
-def _expired(entry: Entry) -> bool:
-    return entry.expires_at is not None and entry.expires_at <= time.time()
-
-
-def _last_known_good(locale_code: str, sections: Sequence[Section]) -> Entry | None:
+def _last_good(locale_code: str, sections: Sequence[Section]) -> Entry | None:
     """The last payload built for the locale, cut down to `sections`, with its build time."""
-    entry = last_known_good.recall(locale_code)
+    entry = local_copies.last_good(locale_code)
     if entry is None or _is_whole(sections):
         return entry
     data = json.loads(entry.body)
@@ -238,13 +227,13 @@ def _from_cache(locale_code: str, sections: Sequence[Section]) -> Entry | None:
     assembled from stored fragments; only what is stamped with the newest generation seen."""
     if _is_whole(sections):
         key = cache_key(locale_code, WHOLE)
-        copy = _current(local_copies.get(key))  # no round trip, while purges reach us
+        copy = local_copies.heard(key)  # no round trip, while purges reach us
         if copy is not None:
             return copy
         epoch = local_copies.epoch
         hit = _current((cache.read_many([key]) or {}).get(key))
         if hit is not None:
-            last_known_good.remember(locale_code, hit)
+            local_copies.keep_last_good(locale_code, hit)
             local_copies.keep(key, hit, epoch)
         return hit
     keys = {section: cache_key(locale_code, section.key) for section in sections}
@@ -261,7 +250,7 @@ def _build(locale_code: str, sections: Sequence[Section]) -> tuple[Entry, bool]:
     entry, writes = _prepare(locale_code, sections)
     written = cache.write_many(writes)
     if _is_whole(sections):
-        last_known_good.keep(locale_code, entry)
+        local_copies.keep_last_good(locale_code, entry, everywhere=True)
     return entry, written is not None and bool(written) and all(written)
 
 
@@ -316,7 +305,7 @@ def refresh(locale_codes: Sequence[str], sections: Collection[Section]) -> list[
     prepared = [_prepare(code, SECTIONS, rebuild=set(sections)) for code in locale_codes]
     cache.write_many([write for _, writes in prepared for write in writes])
     for code, (entry, _) in zip(locale_codes, prepared, strict=True):
-        last_known_good.keep(code, entry)
+        local_copies.keep_last_good(code, entry, everywhere=True)
     # What the shared caches in front of the API hold may be older than what was just built.
     pairs = {(code, section) for code in locale_codes for section in sections}
     propagation.finish(propagation.Propagation(pairs, kind=propagation.REFRESHED))

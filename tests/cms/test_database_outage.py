@@ -8,19 +8,19 @@ import threading
 import pytest
 from django.db import OperationalError
 
-from cms.delivery import last_known_good, payload
+from cms.delivery import payload
 from cms.delivery.cache import payload_cache
 from cms.delivery.keys import cache_key, keys_for
+from cms.delivery.local_copies import local_copies
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def no_copies_in_memory():
-    last_known_good.forget()
-    payload._copies.clear()
+    local_copies.forget()
     yield
-    last_known_good.forget()
+    local_copies.forget()
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_a_cold_cache_with_the_database_down_serves_the_last_payload_marked_stal
 ):
     fresh = client.get("/api/website-data/?locale=ar")
     payload_cache.purge(keys_for(["ar"]))  # the cached payload expired, or was purged
-    last_known_good.forget()  # not even this process's memory: only what Redis kept
+    local_copies.forget()  # not even this process's memory: only what Redis kept
     database_down()
     stale = client.get("/api/website-data/?locale=ar")
     assert stale.status_code == 200
