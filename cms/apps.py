@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate, post_save
 
 
@@ -9,6 +10,7 @@ class CmsConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.images import get_image_model
 
+        from .delivery.edge import check_frontend_cache_backends
         from .delivery.propagation import propagated
         from .delivery.signal_handlers import register_signal_handlers
         from .delivery.tasks import image_saved
@@ -16,6 +18,7 @@ class CmsConfig(AppConfig):
         from .webhooks.events import record
 
         register_signal_handlers()
+        checks.register(check_frontend_cache_backends, checks.Tags.caches)
         post_save.connect(image_saved, sender=get_image_model())  # renditions, made ahead
         connect_locale_teams()
         propagated.connect(record)  # receipts, and the frontends told by the worker

@@ -20,12 +20,13 @@ PROD_ENV = {
 }
 
 
-def load_settings(module, **env):
-    """Import a settings module in a fresh interpreter with exactly `env` (plus PATH)."""
-    code = (
-        "import django; from django.conf import settings; django.setup(); "
-        "print(settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'])"
-    )
+BACKENDS = "print(settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'])"
+
+
+def load_settings(module, show=BACKENDS, **env):
+    """Import a settings module in a fresh interpreter with exactly `env` (plus PATH), and run
+    `show` there."""
+    code = f"import django; from django.conf import settings; django.setup(); {show}"
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -116,3 +117,23 @@ def test_passwords_given_on_their_own_may_hold_any_character():
         timeout=60,
     )
     assert run.stdout.splitlines() == [password, password], run.stderr[-2000:]
+
+
+def test_a_cdn_named_in_the_environment_is_purged_by_what_covers_every_spelling():
+    """Cloudflare by tag (our backend, which raises so that a refused purge is retried),
+    CloudFront by path pattern (Wagtail's backend, the only one in WAGTAILFRONTENDCACHE)."""
+    show = (
+        "from cms.delivery import edge; "
+        "print([type(cache).__name__ for cache in edge.configured()], "
+        "sorted(settings.WAGTAILFRONTENDCACHE), edge.check_frontend_cache_backends())"
+    )
+    result = load_settings(
+        "config.settings.prod",
+        show,
+        **PROD_ENV,
+        CMS_CLOUDFLARE_ZONE_ID="zone1",
+        CMS_CLOUDFLARE_API_TOKEN="token",
+        CMS_CLOUDFRONT_DISTRIBUTION_ID="E123",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['CloudflareCache', 'FrontendCache'] ['cloudfront'] []"

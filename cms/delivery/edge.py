@@ -9,9 +9,16 @@ a cache that was unreachable during a publish catches up as soon as it answers a
   per instance, purged key by key through its purge listener (Debian's ngx_cache_purge).
 - SurrogateKeyCache: anything that purges by tag from a request header: Varnish with the xkey
   module, Fastly.
-- FrontendCache: Wagtail's frontend_cache backends (Cloudflare, CloudFront, …), by URL.
+- CloudflareCache: Cloudflare, by tag through its API (every plan purges by tag).
+- FrontendCache: Wagtail's frontend_cache backends that invalidate path patterns (CloudFront),
+  one pattern per endpoint.
+
+A URL has more spellings than anyone can name (`?sections=menu,seo`, `?sections=seo,menu`,
+`/api/v2/heroes/7/`, `?limit=5`), and a CDN keeps each: so every cache is purged by what covers
+them all, a tag every such response carries or a pattern, never by a list of URLs.
 """
 
+import json
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +29,7 @@ from urllib.parse import quote
 
 import urllib3
 from django.conf import settings
+from django.core import checks
 from django.db import DatabaseError
 from django.db.models import Count, F, Max, Min
 from django.utils.module_loading import import_string
@@ -118,10 +126,49 @@ class SurrogateKeyCache(EdgeCache):
             raise PurgeFailed(f"{self.name} answered {status}")
 
 
+class CloudflareCache(EdgeCache):
+    """Cloudflare, purged by the tags its cache read from each response's `Cache-Tag` (every
+    spelling of every URL that shows a section carries that section's tag), up to 100 tags a
+    request as its API takes them. A refused purge raises, so it is kept and retried."""
+
+    BATCH = 100
+
+    def __init__(
+        self, zone_id: str, api_token: str, api_url: str = "https://api.cloudflare.com/client/v4"
+    ) -> None:
+        self.url = f"{api_url.rstrip('/')}/zones/{zone_id}/purge_cache"
+        self.headers = {"Authorization": f"Bearer {api_token}", "Content-Type": "application/json"}
+        self.name = f"cloudflare zone {zone_id}"
+
+    def items(self, pairs: Pairs) -> list[str]:
+        return purge_tags(pairs)
+
+    def purge(self, items: Sequence[str]) -> None:
+        for start in range(0, len(items), self.BATCH):
+            body = json.dumps({"tags": list(items[start : start + self.BATCH])})
+            try:
+                response = _http.request(
+                    "POST", self.url, body=body, headers=self.headers, redirect=False
+                )
+                answer = json.loads(response.data or b"{}")
+            except (urllib3.exceptions.HTTPError, ValueError) as error:
+                raise PurgeFailed(f"{self.name}: {error}") from error
+            if not 200 <= response.status < 300 or not answer.get("success"):
+                errors = answer.get("errors") if isinstance(answer, dict) else None
+                raise PurgeFailed(f"{self.name} answered {response.status}: {errors}")
+
+
+# Wagtail's frontend-cache backends known to take `*` at the end of a path as "any suffix",
+# query strings included (CloudFront's invalidation paths).
+PATTERN_BACKENDS = ("wagtail.contrib.frontend_cache.backends.CloudfrontBackend",)
+
+
 class FrontendCache(EdgeCache):
-    """Wagtail's frontend_cache backends (WAGTAILFRONTENDCACHE), given the public URLs of the
-    payload: Cloudflare purges them, CloudFront invalidates their paths. Those backends log
-    their own failures rather than raise, so these purges are not retried."""
+    """Wagtail's frontend_cache backends (WAGTAILFRONTENDCACHE) that invalidate path patterns:
+    CloudFront. A change invalidates every spelling of the endpoints that show its
+    sections (`/api/website-data/*`, `/api/v2/heroes/*`), whichever locales they are for: a
+    pattern ends in `*`, and `?sections=` can come before `?locale=`. Those backends log their
+    own failures rather than raise, so these purges are not retried."""
 
     name = "wagtail frontend cache"
 
@@ -129,30 +176,33 @@ class FrontendCache(EdgeCache):
         self.base_url = (base_url or settings.WAGTAILAPI_BASE_URL).rstrip("/")
 
     def items(self, pairs: Pairs) -> list[str]:
-        """The URLs frontends read that show these sections of these locales: the payload
-        (bare for the default locale, `?locale=`), the payload of that one section
-        (`&sections=`), and the section's API v2 listing. A subset of several sections
-        (`?sections=menu,seo`) has too many spellings to name: purge by tag (Cache-Tag) where
-        the CDN can, or keep such subsets out of a URL-purged cache."""
-        default = default_locale()
-        urls = set()
-        for code, section in pairs:
-            payload = f"{self.base_url}/api/website-data/"
-            urls |= {f"{payload}?locale={code}", f"{payload}?locale={code}&sections={section}"}
-            if section.api_endpoint:
-                listing = f"{self.base_url}/api/v2/{section.api_endpoint}/"
-                urls.add(f"{listing}?locale={code}")
-                if code == default:
-                    urls.add(listing)
-            if code == default:
-                urls |= {payload, f"{payload}?sections={section}"}
-        return sorted(urls)
+        endpoints = {"website-data"} | {
+            f"v2/{section.api_endpoint}" for _, section in pairs if section.api_endpoint
+        }
+        return sorted(f"{self.base_url}/api/{endpoint}/*" for endpoint in endpoints)
 
     def purge(self, items: Sequence[str]) -> None:
         from wagtail.contrib.frontend_cache.utils import get_backends
 
         for backend in get_backends().values():
             backend.purge_batch(list(items))
+
+
+def check_frontend_cache_backends(**kwargs: Any) -> list[checks.CheckMessage]:
+    """A backend that purges URLs one by one cannot reach every spelling a CDN keeps."""
+    return [
+        checks.Error(
+            f"WAGTAILFRONTENDCACHE[{name!r}] ({spec.get('BACKEND')}) purges exact URLs, and "
+            "the API's responses have more spellings than a purge can name: readers would be "
+            "served copies older than a publish.",
+            hint="Cloudflare: CMS_CLOUDFLARE_ZONE_ID (purged by tag, cms.delivery.edge."
+            "CloudflareCache). Varnish, Fastly: CMS_SURROGATE_PURGE_URL. CloudFront: "
+            "CMS_CLOUDFRONT_DISTRIBUTION_ID (path patterns).",
+            id="cms.E010",
+        )
+        for name, spec in getattr(settings, "WAGTAILFRONTENDCACHE", {}).items()
+        if spec.get("BACKEND") not in PATTERN_BACKENDS
+    ]
 
 
 def configured() -> list[EdgeCache]:

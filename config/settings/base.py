@@ -276,7 +276,7 @@ CMS_API_MAX_AGE = env.int("CMS_API_MAX_AGE", default=0)
 CMS_SHARED_MAX_AGE = env.int("CMS_SHARED_MAX_AGE", default=300)
 # The shared caches in front of the API, purged by every publish (cms/delivery/edge.py; the
 # README's "Caching layers"): each nginx instance's purge listener, a tag-purging cache (Varnish
-# with xkey, Fastly), and Wagtail's frontend-cache backends (Cloudflare, CloudFront) by URL.
+# with xkey, Fastly), Cloudflare by tag, and CloudFront by path pattern (Wagtail's backend).
 CMS_EDGE_CACHES: list[dict[str, Any]] = [
     {"BACKEND": "cms.delivery.edge.NginxCache", "URL": url}
     for url in env.list("CMS_NGINX_PURGE_URLS", default=[])
@@ -291,13 +291,15 @@ if _surrogate_url := env.str("CMS_SURROGATE_PURGE_URL", default=""):
             "HEADERS": {_auth_name.strip(): _auth_value.strip()} if _auth_value else {},
         }
     )
-WAGTAILFRONTENDCACHE: dict[str, dict[str, Any]] = {}
 if _zone := env.str("CMS_CLOUDFLARE_ZONE_ID", default=""):
-    WAGTAILFRONTENDCACHE["cloudflare"] = {
-        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
-        "ZONEID": _zone,
-        "BEARER_TOKEN": env.str("CMS_CLOUDFLARE_API_TOKEN", default=""),
-    }
+    CMS_EDGE_CACHES.append(
+        {
+            "BACKEND": "cms.delivery.edge.CloudflareCache",
+            "ZONE_ID": _zone,
+            "API_TOKEN": env.str("CMS_CLOUDFLARE_API_TOKEN", default=""),
+        }
+    )
+WAGTAILFRONTENDCACHE: dict[str, dict[str, Any]] = {}
 if _distribution := env.str("CMS_CLOUDFRONT_DISTRIBUTION_ID", default=""):
     WAGTAILFRONTENDCACHE["cloudfront"] = {
         "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",

@@ -129,7 +129,6 @@ acl purgers {{ "127.0.0.1"; }}
 sub vcl_recv {{
     if (req.method == "PURGE") {{
         if (client.ip !~ purgers) {{ return (synth(403, "Forbidden")); }}
-        if (!req.http.Surrogate-Key) {{ return (purge); }}  # one URL (Wagtail's HTTPBackend)
         set req.http.n-gone = xkey.purge(req.http.Surrogate-Key);
         return (synth(200, "Purged " + req.http.n-gone));
     }}
