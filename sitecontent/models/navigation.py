@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from ..forms import MenuItemForm
 from .base import Link, OrderedSiteContent
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ class MenuItem(Link, OrderedSiteContent):
     )
 
     panels = [FieldPanel("label"), *Link.link_panels, FieldPanel("parent")]
+    base_form_class = MenuItemForm
 
     translatable_fields = [
         TranslatableField("label"),
@@ -54,12 +56,17 @@ class MenuItem(Link, OrderedSiteContent):
             return ""
         if self.parent.parent_id is None:
             return str(self.parent)
-        top = _top_level_of(self.parent)
+        top = self.shown_under()
         if top is None:
             message = _("%(parent)s: its parents loop, so the menu leaves it out.")
         else:
             message = _("%(parent)s: nested too deep, the menu shows it under %(top)s.")
         return message % {"parent": self.parent, "top": top}
+
+    def shown_under(self):
+        """The top-level item the menu shows this one under (None at the top level, or when
+        its parents loop and the menu leaves it out)."""
+        return None if self.parent is None else _top_level_of(self.parent)
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")

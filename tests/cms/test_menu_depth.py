@@ -110,3 +110,54 @@ def test_the_menu_listing_names_items_whose_parents_loop_as_left_out(editor_clie
     text = listing_text(editor_client)
     assert "Top: its parents loop, so the menu leaves it out." in text
     assert "Middle: its parents loop, so the menu leaves it out." in text
+
+
+def edit_form(client, item):
+    """The item's edit form as the admin renders it: its URL and the values a browser would
+    send back untouched."""
+    url = reverse("wagtailsnippets_sitecontent_menuitem:edit", args=[item.pk])
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    form = page.find("form", id="w-editor-form")
+    values = {}
+    for field in form.find_all(["input", "select", "textarea"]):
+        name = field.get("name")
+        if not name or field.get("type") in ("submit", "button", "file"):
+            continue
+        if field.get("type") in ("checkbox", "radio") and not field.has_attr("checked"):
+            continue
+        if field.name == "select":
+            chosen = field.find("option", selected=True)
+            values[name] = chosen["value"] if chosen else ""
+        elif field.name == "textarea":
+            values[name] = field.text
+        else:
+            values[name] = field.get("value", "")
+    return url, page, values
+
+
+def test_a_too_deep_item_opens_under_the_item_the_menu_shows_it_under_and_stays_there(
+    editor_client, three
+):
+    top, middle, bottom = three
+    nest(middle, top)
+    nest(bottom, middle)
+    url, page, values = edit_form(editor_client, bottom)
+    assert values["parent"] == str(top.pk)  # not blank: where the menu shows it
+    text = " ".join(page.stripped_strings)
+    assert "Middle: nested too deep, the menu shows it under Top. Saving keeps it there." in text
+
+    response = editor_client.post(url, {**values, "action-publish": "action-publish"})
+    assert response.status_code == 302, response.content
+    bottom.refresh_from_db()
+    assert bottom.parent_id == top.pk  # not moved to the top level unasked
+    assert labels(menu(editor_client))["Top"] == {"Middle": {}, "Bottom": {}}
+
+
+def test_an_item_whose_parents_loop_says_saving_puts_it_at_the_top_level(editor_client, three):
+    top, middle, _ = three
+    nest(top, middle)
+    nest(middle, top)
+    _, page, values = edit_form(editor_client, middle)
+    assert values["parent"] == ""
+    text = " ".join(page.stripped_strings)
+    assert "its parents loop, so the menu leaves it out. Saving puts it at the top level" in text
