@@ -23,6 +23,7 @@ from .sections import SECTIONS, Section
 KEY_VERSION = 4
 
 WHOLE = "website_data"  # the name of the key of a locale's whole payload
+LAST_GOOD = "last_known_good"  # a locale's last good payload (cms.delivery.local_copies), no TTL
 WHOLE_DEFAULT_TTL = 60 * 60
 
 

@@ -40,14 +40,12 @@ from django.conf import settings
 from . import generation
 from .background import Background
 from .cache import payload_cache
-from .keys import cache_key
 from .stores import Entry, ack_key, channel
 
 logger = logging.getLogger(__name__)
 
 PING_EVERY = 0.05  # seconds between the listener's pings
 SILENCE_LIMIT = 0.2  # no word from Redis for this long: copies are not used, and dropped
-LAST_GOOD = "last_known_good"  # the key name of a locale's last good payload in Redis
 
 
 # How Redis answers a PING on a subscribed connection (RESP2 and the inline form).
@@ -133,16 +131,16 @@ class LocalCopies:
 
     # The last good payload of each locale.
 
-    def keep_last_good(self, locale_code: str, entry: Entry, everywhere: bool = False) -> None:
-        """Remember a whole payload just built or served; `everywhere`: in Redis too."""
-        self._last_good[locale_code] = entry
+    def keep_last_good(self, key: str, entry: Entry, everywhere: bool = False) -> None:
+        """Remember a payload just built or served under `key` (one per locale: the caller
+        names it); `everywhere`: in Redis too, without a TTL."""
+        self._last_good[key] = entry
         if everywhere:
-            payload_cache.keep(cache_key(locale_code, LAST_GOOD), entry)
+            payload_cache.keep(key, entry)
 
-    def last_good(self, locale_code: str) -> Entry | None:
-        """The newest whole payload this process or Redis remembers for the locale."""
-        kept = [payload_cache.kept(cache_key(locale_code, LAST_GOOD))]
-        kept.append(self._last_good.get(locale_code))
+    def last_good(self, key: str) -> Entry | None:
+        """The newest payload this process or Redis remembers under `key`."""
+        kept = [payload_cache.kept(key), self._last_good.get(key)]
         return max(filter(None, kept), key=lambda entry: entry.built_at, default=None)
 
     def forget(self) -> None:

@@ -23,7 +23,7 @@ from . import generation, propagation
 from .build import build_fragments, dumps
 from .cache import Lock
 from .cache import payload_cache as cache
-from .keys import WHOLE, cache_key, seconds_until, whole_ttl
+from .keys import LAST_GOOD, WHOLE, cache_key, seconds_until, whole_ttl
 from .local_copies import local_copies
 from .locales import direction
 from .models import ContentGeneration
@@ -181,7 +181,7 @@ def _without_redis(
     finally:
         building.release()
     if _is_whole(sections):
-        local_copies.keep_last_good(locale_code, entry)
+        _remember_good(locale_code, entry)
     return Payload(entry, "MISS")
 
 
@@ -193,9 +193,14 @@ def _copy_key(locale_code: str, sections: Sequence[Section]) -> str:
     return cache_key(locale_code, "only:" + "+".join(section.key for section in sections))
 
 
+def _remember_good(locale_code: str, entry: Entry, everywhere: bool = False) -> None:
+    """Remember the locale's whole payload as its last good one (`everywhere`: in Redis too)."""
+    local_copies.keep_last_good(cache_key(locale_code, LAST_GOOD), entry, everywhere)
+
+
 def _last_good(locale_code: str, sections: Sequence[Section]) -> Entry | None:
     """The last payload built for the locale, cut down to `sections`, with its build time."""
-    entry = local_copies.last_good(locale_code)
+    entry = local_copies.last_good(cache_key(locale_code, LAST_GOOD))
     if entry is None or _is_whole(sections):
         return entry
     data = json.loads(entry.body)
@@ -233,7 +238,7 @@ def _from_cache(locale_code: str, sections: Sequence[Section]) -> Entry | None:
         epoch = local_copies.epoch
         hit = _current((cache.read_many([key]) or {}).get(key))
         if hit is not None:
-            local_copies.keep_last_good(locale_code, hit)
+            _remember_good(locale_code, hit)
             local_copies.keep(key, hit, epoch)
         return hit
     keys = {section: cache_key(locale_code, section.key) for section in sections}
@@ -250,7 +255,7 @@ def _build(locale_code: str, sections: Sequence[Section]) -> tuple[Entry, bool]:
     entry, writes = _prepare(locale_code, sections)
     written = cache.write_many(writes)
     if _is_whole(sections):
-        local_copies.keep_last_good(locale_code, entry, everywhere=True)
+        _remember_good(locale_code, entry, everywhere=True)
     return entry, written is not None and bool(written) and all(written)
 
 
@@ -305,7 +310,7 @@ def refresh(locale_codes: Sequence[str], sections: Collection[Section]) -> list[
     prepared = [_prepare(code, SECTIONS, rebuild=set(sections)) for code in locale_codes]
     cache.write_many([write for _, writes in prepared for write in writes])
     for code, (entry, _) in zip(locale_codes, prepared, strict=True):
-        local_copies.keep_last_good(code, entry, everywhere=True)
+        _remember_good(code, entry, everywhere=True)
     # What the shared caches in front of the API hold may be older than what was just built.
     pairs = {(code, section) for code in locale_codes for section in sections}
     propagation.finish(propagation.Propagation(pairs, kind=propagation.REFRESHED))
