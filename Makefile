@@ -31,6 +31,8 @@ seed: migrate ## Load the demo content in English and Arabic (idempotent)
 superuser: migrate ## Create the admin user (DJANGO_SUPERUSER_* or a generated password)
 	$(PY) manage.py ensure_superuser
 
+# Image and link URLs are absolute: they name the address the CMS is served on.
+run: export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 run: seed superuser ## Bring up the CMS (and its worker) with demo content on http://127.0.0.1:8000
 	@echo "Admin: http://$(HOST):$(PORT)/admin/"
 	$(PY) manage.py cms_worker & trap 'kill %1' EXIT; $(PY) manage.py runserver $(HOST):$(PORT)

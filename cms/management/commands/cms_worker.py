@@ -7,8 +7,19 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django_tasks_db.management.commands import db_worker
 
 from cms.webhooks import upkeep
+
+
+class QueueWorker(db_worker.Command):
+    """django-tasks' database worker, logging as settings.LOGGING says: at the default
+    verbosity it would set its loggers to INFO, one line per task state (hundreds per image
+    upload); -v 0 and -v 2 keep their meaning."""
+
+    def configure_logging(self, verbosity: int) -> None:
+        if verbosity != 1:
+            super().configure_logging(verbosity)
 
 
 class Command(BaseCommand):
@@ -30,7 +41,7 @@ class Command(BaseCommand):
         try:
             # As command-line arguments: db_worker checks --backend's default otherwise.
             call_command(
-                "db_worker",
+                QueueWorker(),
                 "--backend=worker",
                 "--queue-name=*",
                 f"--interval={options['interval']}",
