@@ -68,7 +68,7 @@ lint: venv ## ruff, import layers, mypy, Django checks, no missing migrations, b
 	$(VENV)/bin/mypy
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/bandit --quiet --recursive --severity-level medium --exclude "*/migrations/*" cms home sitecontent config
+	$(VENV)/bin/bandit --quiet --recursive --severity-level medium --exclude "*/migrations/*" cms home sitecontent config providers
 	cd scripts/workflow-lint && npm ci --silent --no-audit --no-fund && node lint.mjs
 
 format: venv ## Apply ruff's fixes and formatting

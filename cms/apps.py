@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 from django.core import checks
-from django.db.models.signals import post_migrate, post_save
 
 
 class CmsConfig(AppConfig):
@@ -8,21 +7,15 @@ class CmsConfig(AppConfig):
     verbose_name = "Headless CMS"
 
     def ready(self) -> None:
-        from wagtail.images import get_image_model
+        """Each room connects its own signals (each connection once: a dispatch_uid)."""
+        from .delivery import signal_handlers as delivery
+        from .delivery.shared_caches import check_frontend_cache_backends
+        from .editorial import roles as editorial
+        from .images import preparing as images
+        from .webhooks import tasks as webhooks
 
-        from .delivery.edge import check_frontend_cache_backends
-        from .delivery.propagation import propagated
-        from .delivery.signal_handlers import register_signal_handlers
-        from .delivery.tasks import image_saved
-        from .editorial.roles import connect_locale_teams, ensure_roles_after_migrate
-        from .webhooks.events import record
-
-        register_signal_handlers()
+        delivery.register_signal_handlers()  # every change purges what shows it
+        images.register_signal_handlers()  # renditions, made ahead
+        editorial.register_signal_handlers()  # locale teams, and the roles after migrate
+        webhooks.register_signal_handlers()  # receipts, and the frontends told by the worker
         checks.register(check_frontend_cache_backends, checks.Tags.caches)
-        post_save.connect(image_saved, sender=get_image_model())  # renditions, made ahead
-        connect_locale_teams()
-        propagated.connect(record)  # receipts, and the frontends told by the worker
-
-        # cms comes last in INSTALLED_APPS, so every permission (Wagtail's extra snippet
-        # permissions included) exists by the time this runs.
-        post_migrate.connect(ensure_roles_after_migrate, sender=self)

@@ -1,7 +1,9 @@
 """The cms app's models, each kept in the package it belongs to."""
 
-from .delivery.models import ContentGeneration
+from .cache.models import ContentGeneration
+from .delivery.models import PendingEdgePurge, UnfinishedPropagation
 from .editorial.models import LocaleTeam, WebsiteCache
+from .images.models import PreparedImage
 from .webhooks.models import (
     PublishReceipt,
     ReceiptItem,
@@ -13,8 +15,11 @@ from .webhooks.models import (
 __all__ = [
     "ContentGeneration",
     "LocaleTeam",
+    "PendingEdgePurge",
+    "PreparedImage",
     "PublishReceipt",
     "ReceiptItem",
+    "UnfinishedPropagation",
     "WebhookAttempt",
     "WebhookEndpoint",
     "WebhookEvent",

@@ -3,8 +3,8 @@ and the admin's whole-site previews, rendered by one set of templates (cms/templ
 from the website-data payload and nothing else, as a frontend renders it from
 /api/website-data/. It is what a frontend team copies, and what previews show.
 
-home and sitecontent ask for it through their hooks (home.models.RENDER_PAGE_HOOK,
-sitecontent.models.SITE_PREVIEW_HOOK), registered in cms.wagtail_hooks.
+home and sitecontent ask for it as providers (home.models.RENDER_PAGE,
+sitecontent.models.SITE_PREVIEW), registered in cms.wagtail_hooks.
 
 The public page reads the payload the API serves, from the same cache (cms.delivery.payload):
 an anonymous request makes no rendition and runs no query for the content. Previews build the

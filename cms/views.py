@@ -14,12 +14,12 @@ from django.views import csrf, defaults
 from django.views.decorators.cache import never_cache
 
 from . import __version__
-from .api.edge import unavailable
 from .api.endpoint import api_endpoint
 from .api.envelope import error_response, success_response
+from .api.guard import unavailable
 from .api.v2 import ENDPOINTS
 from .api.views import api_not_found
-from .delivery.cache import payload_cache
+from .cache.engine import payload_cache
 from .delivery.locales import direction, supported_locales
 from .delivery.payload import now_iso
 from .delivery.sections import SECTIONS

@@ -12,10 +12,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.action_menu import ActionMenuItem
 
-from home.fields import DRAW_IMAGE_HOOK
-from home.models import RENDER_PAGE_HOOK
-from sitecontent.models import SITE_PREVIEW_HOOK, SiteContent
-from sitecontent.permissions import LOCALES_OF_USER_HOOK
+from home.fields import DRAW_IMAGE
+from home.models import RENDER_PAGE
+from sitecontent.models import SITE_PREVIEW, SiteContent
+from sitecontent.permissions import LOCALES_OF_USER
 
 from .delivery.build import draw_image
 from .editorial import (
@@ -33,12 +33,13 @@ from .reference_site import render_home_page, render_site_preview
 
 # The reference site (/en/, /ar/) and the whole-site previews of drafts: the website rendered
 # from the payload the API serves.
-hooks.register(RENDER_PAGE_HOOK, render_home_page)
-hooks.register(SITE_PREVIEW_HOOK, render_site_preview)
+# (What the content apps need from cms, each provided exactly once: see providers.)
+RENDER_PAGE.provide(render_home_page)
+SITE_PREVIEW.provide(render_site_preview)
 # The API v2 draws images from the renditions the payload uses, never making one.
-hooks.register(DRAW_IMAGE_HOOK, draw_image)
+DRAW_IMAGE.provide(draw_image)
 # Where each person may work with site content: the locales of their teams.
-hooks.register(LOCALES_OF_USER_HOOK, locales_of_user)
+LOCALES_OF_USER.provide(locales_of_user)
 
 
 @hooks.register("register_admin_urls")

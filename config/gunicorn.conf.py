@@ -20,7 +20,7 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = _env_int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
 # One request at a time per worker (sync workers). A request waiting for a database that does
 # not answer holds its worker only until the worker's heartbeat misses, about a second
-# (cms/query_deadline.py). GUNICORN_THREADS above 1 runs threads instead (gthread); under a
+# (cms/core/query_deadline.py). GUNICORN_THREADS above 1 runs threads instead (gthread); under a
 # Redis outage the drill measured a longer tail with them.
 threads = _env_int("GUNICORN_THREADS", 1)
 timeout = _env_int("GUNICORN_TIMEOUT", 30)
@@ -57,22 +57,23 @@ access_log_format = (
 
 def when_ready(server):
     """In the master, before it forks the workers: the memory they share
-    (cms.delivery.generation.SharedNewest)."""
-    from cms.delivery import generation
+    (cms.cache.generation.SharedNewest)."""
+    from cms.cache import generation
 
     generation.share_between_workers()
 
 
 def post_worker_init(worker):
-    """Bound every wait for the database (cms.query_deadline); listen for purges, so this
-    worker can answer hits from its own copies (cms.delivery.local_copies); read the content
-    generation every second, so it serves no copy a lost purge left behind
-    (cms.delivery.generation); and finish what other processes left unfinished, now and every
-    second (cms.delivery.reconciler)."""
+    """Bound every wait for the database (cms.core.query_deadline); listen for purges, so this
+    worker can answer hits from its own copies (cms.cache.local_copies); read the content
+    generation every CMS_PURGE_RECONCILE_SECONDS, so it serves no copy a lost purge left behind
+    (cms.cache.generation); and finish what other processes left unfinished, now and as
+    often (cms.delivery.reconciler)."""
     from django.conf import settings
 
-    from cms import query_deadline
-    from cms.delivery import generation, local_copies, reconciler
+    from cms.cache import generation, local_copies
+    from cms.core import query_deadline
+    from cms.delivery import reconciler
 
     query_deadline.install(settings.CMS_DB_QUERY_TIMEOUT)
     local_copies.start()

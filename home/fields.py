@@ -1,11 +1,12 @@
 """The home page's image in the Wagtail API v2, drawn as the website-data payload draws it."""
 
 from rest_framework.fields import Field
-from wagtail import hooks
 
-# The hook that draws an image in a slot: fn(image, slot) -> the payload's image fields, from
-# renditions made ahead of time (registered by the headless layer, cms.delivery.images).
-DRAW_IMAGE_HOOK = "cms_draw_image"
+from providers import Provider
+
+# Draws an image in a slot: fn(image, slot) -> the payload's image fields, from renditions made
+# ahead of time (provided by the headless layer: cms.delivery.build.draw_image).
+DRAW_IMAGE = Provider("home_draw_image", "the API v2 could not show the home page's images")
 
 
 class SlotImageField(Field):
@@ -19,5 +20,4 @@ class SlotImageField(Field):
         super().__init__(**kwargs)
 
     def to_representation(self, image):
-        [draw] = hooks.get_hooks(DRAW_IMAGE_HOOK)
-        return draw(image, self.slot)
+        return DRAW_IMAGE(image, self.slot)

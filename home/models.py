@@ -1,7 +1,5 @@
-from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
@@ -9,12 +7,14 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Page
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from providers import Provider
+
 from .fields import SlotImageField
 
-# The hook that renders a home page: fn(request, page, preview) -> the response, the page with
-# the whole website around it. Whoever serves the website (cms) registers it: live and in
-# previews, the page is the website's own rendering.
-RENDER_PAGE_HOOK = "home_render_page"
+# Renders a home page: fn(request, page, preview) -> the response, the page with the whole
+# website around it. Whoever serves the website (cms) provides it: live and in previews, the
+# page is the website's own rendering.
+RENDER_PAGE = Provider("home_render_page", "nothing would render the home page")
 
 
 class HomePage(Page):
@@ -94,7 +94,4 @@ class HomePage(Page):
         return self._render(request, preview=True)
 
     def _render(self, request, preview):
-        renderers = hooks.get_hooks(RENDER_PAGE_HOOK)
-        if not renderers:
-            raise ImproperlyConfigured(f"No {RENDER_PAGE_HOOK} hook: nothing renders the page.")
-        return renderers[-1](request, self, preview)
+        return RENDER_PAGE(request, self, preview)

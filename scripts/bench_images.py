@@ -47,7 +47,7 @@ print(*ids)
 """
 
 FORGET = """
-from cms.delivery.models import PreparedImage
+from cms.images.models import PreparedImage
 from wagtail.images import get_image_model
 get_image_model().get_rendition_model().objects.filter(image_id={pk}).delete()
 PreparedImage.objects.filter(image_id={pk}).delete()
@@ -55,7 +55,7 @@ PreparedImage.objects.filter(image_id={pk}).delete()
 
 # Before: Wagtail makes them on request, from the original, three at a time.
 WAGTAIL = """
-from cms.delivery.images import all_specs
+from cms.images.slots import all_specs
 from wagtail.images import get_image_model
 get_image_model().objects.get(pk={pk}).get_renditions(*all_specs())
 """

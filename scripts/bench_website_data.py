@@ -46,7 +46,7 @@ STATIC = "/static/bench/website-data-ar.json"
 
 WAKE_UP = """
 import json, threading, time
-from cms.delivery.cache import payload_cache
+from cms.cache.engine import payload_cache
 from cms.delivery.keys import keys_for
 from cms.delivery.payload import get_website_data
 from cms.delivery.sections import SECTIONS

@@ -187,7 +187,7 @@ def publish_during(env, ports, fault, stop, resume):
 
 def postgres_frozen(ports, seconds, connections, postgres, baseline):
     """Every PostgreSQL process stopped for `seconds`: the website data from the cache, and
-    beside it 4 readers of API v2, which needs the database (cms/query_deadline.py)."""
+    beside it 4 readers of API v2, which needs the database (cms/core/query_deadline.py)."""
     postgres.freeze()
     try:
         with ThreadPoolExecutor(2) as pool:

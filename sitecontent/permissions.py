@@ -2,16 +2,19 @@
 
 Django's model permissions say what someone may do with a kind of content ("change heroes").
 Site content is also scoped by locale: the app that knows who works where (the headless
-layer's locale teams) answers through the LOCALES_OF_USER_HOOK hook, and this policy applies
-the answer to every per-object check Wagtail makes and to every listing. Without a hook,
-everyone works in every locale.
+layer's locale teams) answers as the LOCALES_OF_USER provider, and this policy applies the
+answer to every per-object check Wagtail makes and to every listing. Without a provider the
+site does not start (providers.check_providers): nobody works in every locale by omission.
 """
 
-from wagtail import hooks
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from providers import Provider
+
 # fn(user) -> the ids of the locales the user works in, or None for every locale.
-LOCALES_OF_USER_HOOK = "sitecontent_locales_of_user"
+LOCALES_OF_USER = Provider(
+    "sitecontent_locales_of_user", "every translator would work in every locale"
+)
 
 # Actions that only read: not scoped, so a translator can open the source they translate from.
 READ_ACTIONS = frozenset({"view"})
@@ -21,9 +24,7 @@ def locales_of(user):
     """The ids of the locales `user` works in, or None for every locale."""
     if not user.is_active:
         return frozenset()
-    for fn in hooks.get_hooks(LOCALES_OF_USER_HOOK):
-        return fn(user)
-    return None
+    return LOCALES_OF_USER(user)
 
 
 def works_in(user, locale_id):

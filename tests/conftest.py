@@ -7,8 +7,8 @@ from django.db import transaction
 from django.test import TestCase, override_settings
 from wagtail.models import Locale
 
-from cms.delivery import renditions
-from cms.delivery.cache import payload_cache
+from cms.cache.engine import payload_cache
+from cms.images import renditions
 from home.models import HomePage
 from tests.factories import ARABIC_TEAM, UserFactory
 

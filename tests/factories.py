@@ -11,7 +11,7 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 
-from cms.delivery import renditions
+from cms.images import renditions
 from sitecontent.models import Announcement, FooterLink, Hero, MenuItem, Partner, SiteSeo
 
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 from moto.server import ThreadedMotoServer
 from wagtail.images import get_image_model
 
-from cms.delivery.images import all_specs
-from cms.delivery.tasks import prepare_image
+from cms.images.preparing import prepare_image
+from cms.images.slots import all_specs
 from scripts.loopback import free_port
 from tests.factories import PartnerFactory, image_bytes, publish
 

@@ -123,9 +123,9 @@ def test_a_cdn_named_in_the_environment_is_purged_by_what_covers_every_spelling(
     """Cloudflare by tag (our backend, which raises so that a refused purge is retried),
     CloudFront by path pattern (Wagtail's backend, the only one in WAGTAILFRONTENDCACHE)."""
     show = (
-        "from cms.delivery import edge; "
-        "print([type(cache).__name__ for cache in edge.configured()], "
-        "sorted(settings.WAGTAILFRONTENDCACHE), edge.check_frontend_cache_backends())"
+        "from cms.delivery import shared_caches; "
+        "print([type(cache).__name__ for cache in shared_caches.configured()], "
+        "sorted(settings.WAGTAILFRONTENDCACHE), shared_caches.check_frontend_cache_backends())"
     )
     result = load_settings(
         "config.settings.prod",

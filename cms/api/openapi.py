@@ -14,7 +14,7 @@ from typing import Any
 from cms.delivery.locales import supported_locales
 from cms.delivery.sections import SECTIONS
 
-from .edge import MAX_QUERY_LENGTH
+from .guard import MAX_QUERY_LENGTH
 from .v2 import ENDPOINTS, MAX_LIMIT
 
 SOURCE = Path(__file__).with_name("openapi.json")

@@ -17,11 +17,11 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
-from . import images
-from .models import PreparedImage
-from .renditions import version_of
-from .sections import Section
-from .stores import Entry
+from cms.cache.stores import Entry
+from cms.delivery.sections import Section
+from cms.images import slots
+from cms.images.models import PreparedImage
+from cms.images.renditions import version_of
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class BuildContext:
     def image(
         self, image: Any, slot: str, alt: str | None = None, decorative: bool = False
     ) -> dict[str, Any] | None:
-        """The image as the slot draws it (cms.delivery.images), from renditions made ahead
+        """The image as the slot draws it (cms.images.slots), from renditions made ahead
         of time: never made here. With its alt text: none for a `decorative` image, else `alt`
         when given (the item's, in the payload's language), else the image's description
         (images are not translated). None until the image has been prepared."""
@@ -135,7 +135,7 @@ def draw_image(
     """BuildContext.image, for the API v2 too (home.fields)."""
     if image is None:
         return None
-    found = _prepared(image, images.slot(slot))
+    found = _prepared(image, slots.slot(slot))
     if found is None:
         logger.warning("Image %s is not prepared yet: left out of the payload", image.pk)
         return None
@@ -145,11 +145,11 @@ def draw_image(
         "id": image.pk,
         "alt": "" if decorative else (alt or image.default_alt_text),
         "decorative": decorative,
-        **images.picture(slot, renditions, placeholder),
+        **slots.picture(slot, renditions, placeholder),
     }
 
 
-def _prepared(image: Any, slot: images.Slot) -> tuple[PreparedImage, dict[str, Any]] | None:
+def _prepared(image: Any, slot: slots.Slot) -> tuple[PreparedImage, dict[str, Any]] | None:
     """The image's newest prepared version whose renditions for the slot all exist: its
     current one, else the one before (so a new focal point shows once it is all there), with
     those renditions by spec."""

@@ -17,13 +17,13 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.http import HttpResponseBase
 
-from .sections import SECTIONS, Section
+from cms.delivery.sections import SECTIONS, Section
 
 # Bump to invalidate every key at once when the payload's or the stored value's shape changes.
 KEY_VERSION = 4
 
 WHOLE = "website_data"  # the name of the key of a locale's whole payload
-LAST_GOOD = "last_known_good"  # a locale's last good payload (cms.delivery.local_copies), no TTL
+LAST_GOOD = "last_known_good"  # a locale's last good payload (cms.cache.local_copies), no TTL
 WHOLE_DEFAULT_TTL = 60 * 60
 
 

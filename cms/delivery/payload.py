@@ -1,5 +1,5 @@
 """The flattened website-data payload: assembled from per-section fragments and served from
-the cache (see cms.delivery.stores for the freshness guarantees).
+the cache (see cms.cache.stores for the freshness guarantees).
 
 Each section (menu, heroes, …) is cached under its own key as a JSON fragment, and a locale's
 whole payload under one more, so a publish that touches one section rebuilds only that section
@@ -19,16 +19,18 @@ from typing import Any
 from django.db import InterfaceError, OperationalError
 from django.db.models import Model
 
-from . import generation, propagation
-from .build import build_fragments, dumps
-from .cache import Lock
-from .cache import payload_cache as cache
-from .keys import LAST_GOOD, WHOLE, cache_key, seconds_until, whole_ttl
-from .local_copies import local_copies
-from .locales import direction
-from .models import ContentGeneration
-from .sections import SECTIONS, Section
-from .stores import Entry, Write
+from cms.cache import generation
+from cms.cache.engine import Lock
+from cms.cache.engine import payload_cache as cache
+from cms.cache.local_copies import local_copies
+from cms.cache.models import ContentGeneration
+from cms.cache.stores import Entry, Write
+from cms.delivery import propagation
+from cms.delivery.build import build_fragments, dumps
+from cms.delivery.keys import LAST_GOOD, WHOLE, cache_key, seconds_until, whole_ttl
+from cms.delivery.locales import direction
+from cms.delivery.models import EventKind
+from cms.delivery.sections import SECTIONS, Section
 
 
 def now_iso() -> str:
@@ -153,7 +155,7 @@ def _without_redis(
     locale_code: str, sections: Sequence[Section], stale_while_busy: bool = True
 ) -> Payload:
     """The payload while Redis is down or frozen: this process's copy while it is proven
-    current by its stamp (no query: the generation watcher reads it, cms.delivery.local_copies),
+    current by its stamp (no query: the generation watcher reads it, cms.cache.local_copies),
     else a build, by one of the process's threads at a time."""
     key = _copy_key(locale_code, sections)
     if copy := local_copies.proven(key):
@@ -172,7 +174,7 @@ def _without_redis(
         stamp = ContentGeneration.current()  # first, as tokens are: see stores.py
         generation.saw(stamp)
         entry = assemble(locale_code, build_fragments(locale_code, sections), stamp=stamp)
-        local_copies.keep_built(key, entry)
+        local_copies.remember_built(key, entry)
     except (OperationalError, InterfaceError) as error:
         stale = _last_good(locale_code, sections)
         if stale is None:
@@ -195,7 +197,7 @@ def _copy_key(locale_code: str, sections: Sequence[Section]) -> str:
 
 def _remember_good(locale_code: str, entry: Entry, everywhere: bool = False) -> None:
     """Remember the locale's whole payload as its last good one (`everywhere`: in Redis too)."""
-    local_copies.keep_last_good(cache_key(locale_code, LAST_GOOD), entry, everywhere)
+    local_copies.remember_last_good(cache_key(locale_code, LAST_GOOD), entry, everywhere)
 
 
 def _last_good(locale_code: str, sections: Sequence[Section]) -> Entry | None:
@@ -223,7 +225,7 @@ def _is_whole(sections: Sequence[Section]) -> bool:
 
 def _current(entry: Entry | None) -> Entry | None:
     """`entry`, unless a newer content generation was seen since it was built: then it may
-    predate a publish whose purge never reached its store (cms.delivery.generation)."""
+    predate a publish whose purge never reached its store (cms.cache.generation)."""
     return entry if entry is not None and generation.is_current(entry.generation) else None
 
 
@@ -239,7 +241,7 @@ def _from_cache(locale_code: str, sections: Sequence[Section]) -> Entry | None:
         hit = _current((cache.read_many([key]) or {}).get(key))
         if hit is not None:
             _remember_good(locale_code, hit)
-            local_copies.keep(key, hit, epoch)
+            local_copies.remember_served(key, hit, epoch)
         return hit
     keys = {section: cache_key(locale_code, section.key) for section in sections}
     found = cache.read_many(list(keys.values())) or {}
@@ -313,7 +315,7 @@ def refresh(locale_codes: Sequence[str], sections: Collection[Section]) -> list[
         _remember_good(code, entry, everywhere=True)
     # What the shared caches in front of the API hold may be older than what was just built.
     pairs = {(code, section) for code in locale_codes for section in sections}
-    propagation.finish(propagation.Propagation(pairs, kind=propagation.REFRESHED))
+    propagation.finish(propagation.Propagation(pairs, kind=EventKind.REFRESHED))
     ordered = [section for section in SECTIONS if section in sections]
     return [
         {

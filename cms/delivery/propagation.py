@@ -1,8 +1,8 @@
 """One change, every cache: when content changes, the (locale, section) pairs it affects are
 purged from every layer that caches them, in order, before the change's request returns:
 
-1. Redis (cms.delivery.cache), which the origin serves from;
-2. the shared caches in front of the API (cms.delivery.edge): each nginx instance, Varnish
+1. Redis (cms.cache.engine), which the origin serves from;
+2. the shared caches in front of the API (cms.delivery.shared_caches): each nginx instance, Varnish
    or a CDN, purged at once, after a short settling time (below).
 
 Signal handlers call `after_commit` while the change's transaction is open; the pairs are
@@ -37,12 +37,15 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from . import edge, generation, renditions
-from .cache import payload_cache
-from .edge import Pairs
-from .keys import keys_for
-from .models import ContentGeneration, UnfinishedPropagation
-from .sections import Section, find
+from cms.cache import generation
+from cms.cache.engine import payload_cache
+from cms.cache.models import ContentGeneration
+from cms.delivery import shared_caches
+from cms.delivery.keys import keys_for
+from cms.delivery.models import EventKind, UnfinishedPropagation
+from cms.delivery.sections import Section, find, images_shown_in
+from cms.delivery.shared_caches import Pairs
+from cms.images import renditions
 
 
 @dataclass(frozen=True)
@@ -67,22 +70,18 @@ class ChangedItem:
         )
 
 
-PUBLISHED = "content.published"  # content changed
-REFRESHED = "cache.refreshed"  # the cache was rebuilt, nothing changed
-
-
 @dataclass
 class Propagation:
     """One change (or one request's changes) as every cache was told of it."""
 
     pairs: Pairs
     items: list[ChangedItem] = field(default_factory=list)
-    kind: str = PUBLISHED  # or REFRESHED
+    kind: EventKind = EventKind.PUBLISHED  # or REFRESHED
     user: Any = None  # who made the change, when it came through a request
     # When Redis took the purge; None when it did not (its older copies are then not served
-    # once each process reads the new content generation: cms.delivery.generation).
+    # once each process reads the new content generation: cms.cache.generation).
     redis_purged_at: datetime | None = None
-    edges: list[edge.Outcome] = field(default_factory=list)
+    edges: list[shared_caches.Outcome] = field(default_factory=list)
     edges_purged_at: datetime | None = None
     unfinished: set[int] = field(default_factory=set)  # its UnfinishedPropagation rows
 
@@ -118,13 +117,13 @@ logger = logging.getLogger(__name__)
 
 def propagate(
     pairs: Pairs, items: Iterable[ChangedItem] = (), unfinished: Iterable[int] = ()
-) -> list[edge.Outcome]:
+) -> list[shared_caches.Outcome]:
     """Purge Redis, then every shared cache; returns what each shared cache said. Within a
     request (EdgePurgeMiddleware), the shared caches are purged once, for every change the
     request made, just before it answers."""
     # Served only once its renditions exist: the images it shows that were never prepared
     # are prepared first (usually none: the worker prepares each image as it is uploaded).
-    renditions.prepare_shown({section for _, section in pairs})
+    renditions.prepare_unprepared(images_shown_in({section for _, section in pairs}))
     purged = payload_cache.purge(
         key for code, section in pairs for key in keys_for([code], [section])
     )
@@ -144,13 +143,13 @@ def propagate(
     return finish(change)
 
 
-def finish(change: Propagation) -> list[edge.Outcome]:
+def finish(change: Propagation) -> list[shared_caches.Outcome]:
     """Tell the shared caches, then whoever listens (`propagated`); then the change is done
     with, in the same transaction as what the listeners record of it."""
     # Redis did not take the change's purge: until every app server has read the change's
     # content generation, one may still serve (and a shared cache refill with) what Redis
     # held. Purge the shared caches only after that (to_edges).
-    unpurged = change.kind == PUBLISHED and change.redis_purged_at is None
+    unpurged = change.kind == EventKind.PUBLISHED and change.redis_purged_at is None
     change.edges = to_edges(change.pairs, after_generation_is_seen=unpurged)
     change.edges_purged_at = timezone.now()
     if change.pairs:
@@ -218,7 +217,7 @@ class EdgePurgeMiddleware:
                 messages.warning(request, unreached_message(failed))
 
 
-def unreached_message(failed: list[edge.Outcome]) -> str:
+def unreached_message(failed: list[shared_caches.Outcome]) -> str:
     return gettext(
         "The change is live, but %(caches)s could not be told yet: it may show the previous "
         "version for up to %(seconds)d seconds. It is being retried."
@@ -231,7 +230,7 @@ def unreached_message(failed: list[edge.Outcome]) -> str:
 LATE_READS = 4  # watcher intervals a shared-cache purge waits after a purge Redis refused
 
 
-def to_edges(pairs: Pairs, after_generation_is_seen: bool = False) -> list[edge.Outcome]:
+def to_edges(pairs: Pairs, after_generation_is_seen: bool = False) -> list[shared_caches.Outcome]:
     """Purge the shared caches only (Redis is up to date, or its copies are not served once
     `after_generation_is_seen`). That waits LATE_READS watcher intervals first: every app
     server reads the generation once an interval, but one on a busy machine may read it late,
@@ -240,7 +239,7 @@ def to_edges(pairs: Pairs, after_generation_is_seen: bool = False) -> list[edge.
         return []
     wait = LATE_READS * settings.CMS_PURGE_RECONCILE_SECONDS if after_generation_is_seen else 0
     time.sleep(settle_seconds() + wait)
-    return edge.purge(pairs)
+    return shared_caches.purge(pairs)
 
 
 def settle_seconds() -> float:

@@ -1,13 +1,13 @@
 """Every app process, every CMS_PURGE_RECONCILE_SECONDS: finishes the propagations a dead
 process left unfinished, and retries the purges a shared cache in front of the API missed
-(PendingEdgePurge). (What a lost Redis purge leaves is never served: cms.delivery.generation.)"""
+(PendingEdgePurge). (What a lost Redis purge leaves is never served: cms.cache.generation.)"""
 
 import logging
 
 from django.db import close_old_connections, connections
 
-from . import edge, propagation
-from .background import Background
+from cms.core.background import Background
+from cms.delivery import propagation, shared_caches
 
 logger = logging.getLogger(__name__)
 
@@ -17,9 +17,9 @@ _thread = Background("purge-reconciler")
 def apply_kept_purges() -> bool:
     """One round: finish what dead processes left unfinished; then True when there was
     nothing to do or every purge kept for the shared caches in front of the API was applied
-    (cms.delivery.edge)."""
+    (cms.delivery.shared_caches)."""
     propagation.replay_unfinished()
-    return edge.retry_kept()
+    return shared_caches.retry_pending()
 
 
 def _run(interval: float) -> None:

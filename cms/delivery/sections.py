@@ -10,7 +10,7 @@ A new section is one entry in SECTIONS, plus its model and its builder in the ap
 the content.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,10 +19,10 @@ from django.db import models
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from home.builders import build_home
 from home.models import HomePage
-from home.serializers import build_home
+from sitecontent import builders
 from sitecontent import models as content
-from sitecontent import serializers as builders
 
 # A builder takes a cms.delivery.build.BuildContext and returns JSON-ready data.
 Builder = Callable[[Any], Any]
@@ -108,3 +108,16 @@ def showing(model: type[models.Model]) -> list[Section]:
 
 def with_settings(model: type[models.Model]) -> list[Section]:
     return [section for section in SECTIONS if model in section.settings]
+
+
+def images_shown_in(sections: Iterable[Section]) -> set[Any]:
+    """The ids of the images these sections' rows and settings point at."""
+    ids: set[Any] = set()
+    for section in sections:
+        for model, field in section.image_fields:
+            ids.update(
+                model._default_manager.filter(**{f"{field}__isnull": False})
+                .values_list(field, flat=True)
+                .distinct()
+            )
+    return ids

@@ -16,20 +16,21 @@ transaction). Pages use
 Wagtail's page signals; images and settings their post_save / post_delete.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.dispatch import Signal
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.delivery import propagation
+from cms.delivery.locales import default_locale, supported_locales
+from cms.delivery.sections import SECTIONS, Section, showing, with_settings
+from cms.images.preparing import prepared as image_prepared
 from sitecontent.signals import reordering
-
-from . import propagation
-from .locales import default_locale, supported_locales
-from .sections import SECTIONS, Section, showing, with_settings
 
 # Saves that only touch Wagtail's bookkeeping, never what the payload shows.
 BOOKKEEPING_FIELDS = frozenset(
@@ -168,20 +169,28 @@ def register_signal_handlers() -> None:
     for section in SECTIONS:
         if not section.shows_pages:
             model = section.model
-            pre_save.connect(remember_live_state, sender=model)
-            post_save.connect(site_content_saved, sender=model)
-            post_delete.connect(site_content_changed, sender=model)
-            reordering.connect(site_content_reordering, sender=model)
+            _connect(pre_save, remember_live_state, model)
+            _connect(post_save, site_content_saved, model)
+            _connect(post_delete, site_content_changed, model)
+            _connect(reordering, site_content_reordering, model)
         elif section.lists_translations:
             # page_changed tells a page that comes or goes from a new version of a live one.
-            pre_save.connect(remember_live_state, sender=section.model)
+            _connect(pre_save, remember_live_state, section.model)
         for settings_model in section.settings:
-            post_save.connect(settings_saved, sender=settings_model)
-    page_published.connect(page_changed)
-    page_unpublished.connect(page_changed)
-    post_page_move.connect(page_moved)
-    post_save.connect(view_restriction_changed, sender=PageViewRestriction)
-    post_delete.connect(view_restriction_changed, sender=PageViewRestriction)
+            _connect(post_save, settings_saved, settings_model)
+    _connect(page_published, page_changed)
+    _connect(page_unpublished, page_changed)
+    _connect(post_page_move, page_moved)
+    _connect(post_save, view_restriction_changed, PageViewRestriction)
+    _connect(post_delete, view_restriction_changed, PageViewRestriction)
     image_model = get_image_model()
-    post_save.connect(image_changed, sender=image_model)
-    pre_delete.connect(image_deleted, sender=image_model)
+    _connect(post_save, image_changed, image_model)
+    _connect(pre_delete, image_deleted, image_model)
+    _connect(image_prepared, image_changed, image_model)  # its new renditions exist
+
+
+def _connect(
+    signal: Signal, handler: Callable[..., None], sender: type[Model] | None = None
+) -> None:
+    """Once, however often it is called: a signal keeps one receiver per uid and sender."""
+    signal.connect(handler, sender=sender, dispatch_uid=f"delivery.{handler.__name__}")

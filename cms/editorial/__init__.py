@@ -1,0 +1,6 @@
+"""The editors' and translators' tools in the Wagtail admin: the roles and locale teams
+(`roles`, `locale_access`), previews of the whole site (`preview`), translation status, the
+cache page, the webhook endpoints and their log, and publish receipts.
+
+May import: cms.webhooks and the rooms below it.
+"""

@@ -22,9 +22,9 @@ from django.db.models import Model
 from wagtail.models import Revision
 from wagtail.permissions import policy_registry
 
+from cms.cache.stores import Entry
 from cms.delivery.payload import build_preview
 from cms.delivery.sections import SECTIONS, Section
-from cms.delivery.stores import Entry
 from sitecontent.models import SiteContent
 
 SALT = "cms.preview"

@@ -187,10 +187,20 @@ def give_team_a_new_locale_root(
         apply_locale_team(instance.locale)
 
 
-def connect_locale_teams() -> None:
-    from django.db.models.signals import post_save
+def register_signal_handlers() -> None:
+    from django.apps import apps
+    from django.db.models.signals import post_migrate, post_save
     from wagtail.models import get_page_models
 
-    post_save.connect(give_new_locale_a_team, sender=Locale)
+    post_save.connect(give_new_locale_a_team, sender=Locale, dispatch_uid="editorial.locale_team")
     for model in get_page_models():
-        post_save.connect(give_team_a_new_locale_root, sender=model)
+        post_save.connect(
+            give_team_a_new_locale_root, sender=model, dispatch_uid="editorial.locale_root"
+        )
+    # cms comes last in INSTALLED_APPS, so every permission (Wagtail's extra snippet
+    # permissions included) exists by the time this runs.
+    post_migrate.connect(
+        ensure_roles_after_migrate,
+        sender=apps.get_app_config("cms"),
+        dispatch_uid="editorial.ensure_roles",
+    )

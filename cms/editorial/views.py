@@ -18,8 +18,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 
-from cms.delivery import edge
-from cms.delivery.cache import payload_cache
+from cms.cache.engine import payload_cache
+from cms.delivery import shared_caches
 from cms.delivery.keys import cache_key, names_for
 from cms.delivery.locales import supported_locales
 from cms.delivery.payload import refresh
@@ -53,7 +53,9 @@ class RefreshWebsiteCacheView(WagtailAdminTemplateMixin, TemplateView):
             for name in names_for(SECTIONS)
         ]
         return super().get_context_data(
-            keys=keys, cache_ok=payload_cache.ping() is not None, edge_caches=edge.status()
+            keys=keys,
+            cache_ok=payload_cache.ping() is not None,
+            edge_caches=shared_caches.status(),
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:

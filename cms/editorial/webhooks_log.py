@@ -20,7 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.permissions import policy_registry
 
-from cms.webhooks import events, tasks
+from cms.webhooks import tasks
 from cms.webhooks.models import WebhookAttempt, WebhookEndpoint, WebhookEvent
 
 # The URL namespace (and the path under /admin/) of Settings → Webhooks.
@@ -126,7 +126,7 @@ class PingView(EndpointViewMixin, View):
     permission_required = "change"
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        event = events.ping(self.endpoint)
+        event = tasks.ping(self.endpoint)
         messages.success(
             request,
             gettext("A ping (%(webhook_id)s) is on its way to %(name)s: its answer shows here.")

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cms.delivery.propagation import PUBLISHED
+from cms.delivery.models import EventKind
 
 
 def new_secret() -> str:
@@ -81,7 +81,7 @@ class PublishReceipt(models.Model):
     """Where one publish (or one request's publishes, or a cache refresh) stands: when Redis
     and each shared cache were purged, and each frontend told (its events)."""
 
-    kind = models.CharField(max_length=40, default=PUBLISHED)
+    kind = models.CharField(max_length=40, choices=EventKind.choices, default=EventKind.PUBLISHED)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -163,7 +163,7 @@ class WebhookEvent(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     endpoint = models.ForeignKey(WebhookEndpoint, related_name="events", on_delete=models.CASCADE)
-    type = models.CharField(max_length=40)
+    type = models.CharField(max_length=40, choices=EventKind.choices)
     locale = models.CharField(max_length=10, blank=True)
     sections = models.JSONField(default=list)
     # Frozen at the first attempt ({"type", "timestamp", "data"}): the same on every retry.

@@ -1,5 +1,6 @@
-"""Where a publish stands, worked out in one place: for the editor (the item's status panel,
-the dashboard, the receipt page in the admin) and for the API (GET /api/publish-receipts/<id>/).
+"""Publish receipts, written (`write`, as a change is propagated) and read here alone: where a
+publish stands, worked out in one place for the editor (the item's status panel, the
+dashboard, the receipt page in the admin) and for the API (GET /api/publish-receipts/<id>/).
 
 A receipt goes through stages, each done, waiting or failed:
 
@@ -27,10 +28,36 @@ from django.db import models
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from cms.delivery.models import PendingEdgePurge
-from cms.delivery.propagation import PUBLISHED
+from cms.delivery.models import EventKind, PendingEdgePurge
+from cms.delivery.propagation import Propagation
 
 from .models import PublishReceipt, ReceiptItem, WebhookEndpoint, WebhookEvent
+
+
+def write(change: Propagation) -> PublishReceipt:
+    """The receipt of a change being propagated: its items and when each cache was purged."""
+    receipt = PublishReceipt.objects.create(
+        kind=change.kind,
+        user=change.user,
+        pairs=sorted([code, section.field] for code, section in change.pairs),
+        redis_purged_at=change.redis_purged_at,
+        edges_purged_at=change.edges_purged_at,
+        edges=[
+            {"cache": outcome.cache, "ok": outcome.ok, "error": outcome.error}
+            for outcome in change.edges
+        ],
+    )
+    ReceiptItem.objects.bulk_create(
+        ReceiptItem(
+            receipt=receipt,
+            content_type_id=item.content_type_id,
+            object_id=item.object_id,
+            label=item.label,
+            locale=item.locale,
+        )
+        for item in change.items
+    )
+    return receipt
 
 
 class State(enum.StrEnum):
@@ -197,7 +224,7 @@ def _progress(
 
 def _redis_stage(receipt: PublishReceipt, start: datetime) -> Stage:
     redis_at = receipt.redis_purged_at
-    if redis_at is None and receipt.kind == PUBLISHED:
+    if redis_at is None and receipt.kind == EventKind.PUBLISHED:
         # Redis refused the purge or did not answer. What it holds is older than the change's
         # content generation, which no app server serves once it has read it: live, but
         # Redis was not purged, and the receipt says so.

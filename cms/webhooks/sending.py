@@ -7,10 +7,12 @@ dies mid-send leaves a lease that runs out, so another worker sends it again, wi
 `webhook-id`.
 """
 
+import json
 import random
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import urllib3
@@ -20,7 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks.webhooks import Webhook
 
-from . import events
+from cms.delivery.keys import TAG_PREFIX, cache_tags
+from cms.delivery.models import EventKind
+from cms.delivery.payload import get_website_data
+from cms.delivery.sections import find
+
 from .addresses import Refused, addresses
 from .models import WebhookAttempt, WebhookEndpoint, WebhookEvent
 
@@ -49,7 +55,7 @@ def _sendable(now: datetime) -> QuerySet[WebhookEvent]:
         .filter(status__in=[WebhookEvent.Status.PENDING, WebhookEvent.Status.RETRYING])
         .filter(Q(lease_until=None) | Q(lease_until__lt=now))
         # An endpoint an editor disabled (or a 410 did) is sent nothing more, but a ping.
-        .filter(Q(endpoint__is_active=True) | Q(type=events.PING))
+        .filter(Q(endpoint__is_active=True) | Q(type=EventKind.PING))
     )
 
 
@@ -101,9 +107,42 @@ class Answer:
 def prepare(event: WebhookEvent) -> str:
     """The body of a claimed event, frozen at its first attempt (the same on every retry)."""
     if not event.body:
-        event.body = events.body(event)
+        event.body = body(event)
         WebhookEvent.objects.filter(pk=event.pk).update(body=event.body)
     return event.body
+
+
+def body(event: WebhookEvent) -> str:
+    """What the event says, as JSON (the Standard Webhooks shape: type, timestamp, data)."""
+    data: dict[str, Any]
+    if event.type == EventKind.PING:
+        data = {"endpoint": event.endpoint.name}
+    else:
+        sections = [s for s in (find(name) for name in event.sections) if s is not None]
+        # As readers get it now: never the last known good one while a rebuild is under way.
+        payload = get_website_data(event.locale, stale_while_busy=False).entry
+        receipts = list(
+            event.receipts.select_related("user").prefetch_related("items__content_type")
+        )
+        data = {
+            "locale": event.locale,
+            "sections": event.sections,
+            "version": payload.version,
+            "etag": payload.etag,
+            # The Cache-Tag names of the changed sections of this locale, less the one every
+            # response carries (it would revalidate every locale).
+            "tags": [tag for tag in cache_tags(event.locale, sections) if tag != TAG_PREFIX],
+            "items": [item.as_json() for receipt in receipts for item in receipt.items.all()],
+            "published_by": sorted(
+                {name for receipt in receipts if (name := receipt.published_by) is not None}
+            ),
+            "receipts": [receipt.pk for receipt in receipts],
+        }
+    return json.dumps(
+        {"type": event.type, "timestamp": event.created_at.isoformat(), "data": data},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def post(event: WebhookEvent, body: str) -> Answer:

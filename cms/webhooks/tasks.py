@@ -1,22 +1,26 @@
-"""The worker's one task (django-tasks, the database backend of the `worker` alias): fan the
-new receipts out into events and send every event that is due, several at once, so a receiver
-that hangs holds up only its own deliveries.
+"""The worker's one task (django-tasks, the database backend of the `worker` alias), and what
+queues it: fan the new receipts out into events and send every event that is due, several at
+once, so a receiver that hangs holds up only its own deliveries.
 
-Each publish schedules a run after the coalescing window, and each retry one at its time; a
-worker also runs it every few seconds on its own (cms_worker), so nothing waits on a task that
-a killed worker left half done.
+Each publish queues a run after the coalescing window (`record`), each failed attempt one at
+its retry time, and a ping one at once; a worker also runs it every few seconds on its own
+(cms.webhooks.upkeep), so nothing waits on a task that a killed worker left half done.
+The queue is touched only through django-tasks' API.
 """
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
-from django_tasks_db.models import DBTaskResult
+from django_tasks import task
 
-from . import events, sending
-from .models import WebhookEvent
+from cms.delivery.models import EventKind
+from cms.delivery.propagation import Propagation, propagated
+
+from . import events, receipts, sending
+from .models import WebhookEndpoint, WebhookEvent
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +31,9 @@ ROUNDS = 25  # rounds of SENDERS per run: the rest waits for the next run
 @task(backend="worker", queue_name="webhooks")
 def dispatch() -> int:
     """Fan out, then send what is due, SENDERS at a time; returns the attempts made."""
-    events.fan_out()
+    fanned = events.fan_out()
+    if fanned.again_at is not None:
+        schedule(fanned.again_at)
     made = 0
     for _ in range(ROUNDS):
         claimed = [e for pk in sending.due(SENDERS) if (e := sending.claim(pk)) is not None]
@@ -43,7 +49,9 @@ def dispatch() -> int:
                 sending.record(event, answer)
             except Exception:  # its lease runs out, and it is sent again
                 logger.exception("Could not record an attempt at webhook event %s", event.pk)
-    _schedule_next_retry()
+                continue
+            if event.status == WebhookEvent.Status.RETRYING and event.next_attempt_at:
+                schedule(event.next_attempt_at)  # one run per failed attempt, at its time
     return made
 
 
@@ -61,25 +69,25 @@ def _post(event: WebhookEvent, body: str | Exception) -> sending.Answer:
     return sending.post(event, body)
 
 
-def schedule(at: datetime, unless_waiting: bool = False) -> None:
-    """Run `dispatch` at `at` (or soon after); `unless_waiting`: only if no run not started
-    yet is already due by then."""
-    if unless_waiting:
-        waiting = DBTaskResult.objects.filter(
-            status=TaskResultStatus.READY, task_path=dispatch.module_path, run_after__lte=at
-        )
-        if waiting.exists():
-            return
+def schedule(at: datetime) -> None:
+    """Run `dispatch` at `at` (or soon after)."""
     dispatch.using(run_after=at).enqueue()
 
 
-def _schedule_next_retry() -> None:
-    upcoming = (
-        WebhookEvent.objects.filter(status=WebhookEvent.Status.RETRYING)
-        .exclude(lease_until__gt=timezone.now())  # being sent: it decides its own next time
-        .order_by("next_attempt_at")
-        .values_list("next_attempt_at", flat=True)
-        .first()
-    )
-    if upcoming is not None:
-        schedule(max(upcoming, timezone.now()), unless_waiting=True)
+def record(sender: Any, propagation: Propagation, **kwargs: Any) -> None:
+    """Receiver of cms.delivery.propagation.propagated, within the transaction that marks the
+    change as propagated: if the database fails here, the change stays unfinished and is
+    announced again later (cms.delivery.propagation.replay_unfinished)."""
+    receipts.write(propagation)
+    schedule(timezone.now() + events.window())
+
+
+def ping(endpoint: WebhookEndpoint) -> WebhookEvent:
+    """A ping sent from the admin, to check an endpoint (it is sent even if inactive)."""
+    event = WebhookEvent.objects.create(endpoint=endpoint, type=EventKind.PING)
+    schedule(timezone.now())
+    return event
+
+
+def register_signal_handlers() -> None:
+    propagated.connect(record, dispatch_uid="webhooks.record")

@@ -7,13 +7,14 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.management import call_command
 from django.db import close_old_connections, connections
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
-from cms.delivery.background import Background
+from cms.core.background import Background
 
 from .models import PublishReceipt, WebhookAttempt, WebhookEvent
+from .tasks import dispatch
 
 logger = logging.getLogger(__name__)
 
@@ -24,23 +25,24 @@ _thread = Background("webhook-upkeep")
 
 def prune() -> int:
     """Forget log rows, finished events and receipts older than CMS_WEBHOOK_LOG_DAYS, and
-    finished task results older than a day; returns the number of rows removed."""
+    (through django-tasks-db's own command) the worker's finished task results older than a
+    day; returns the number of log rows removed."""
     before = timezone.now() - timedelta(days=settings.CMS_WEBHOOK_LOG_DAYS)
     removed = WebhookAttempt.objects.filter(at__lt=before).delete()[0]
     finished = [WebhookEvent.Status.DELIVERED, WebhookEvent.Status.FAILED]
     removed += WebhookEvent.objects.filter(created_at__lt=before, status__in=finished).delete()[0]
     removed += PublishReceipt.objects.filter(created_at__lt=before, events=None).delete()[0]
-    removed += (
-        DBTaskResult.objects.finished()
-        .filter(finished_at__lt=timezone.now() - timedelta(days=1))
-        .delete()[0]
+    call_command(  # as options: the command checks each (a backend given as a keyword is not)
+        "prune_db_task_results",
+        "--backend=worker",
+        "--queue-name=*",
+        "--min-age-days=1",
+        verbosity=0,
     )
     return removed
 
 
 def _run(sweep_every: float) -> None:
-    from .tasks import dispatch
-
     next_prune = 0.0  # at the first round, then every PRUNE_EVERY
     while not _thread.stopping.wait(sweep_every):
         close_old_connections()

@@ -75,7 +75,7 @@ MIDDLEWARE = [
     # Before anything that can answer, so CORS headers are on every /api/ response.
     "corsheaders.middleware.CorsMiddleware",
     # Everything a client can send wrong to /api/ is answered here, before any view runs.
-    "cms.api.edge.ApiEdgeMiddleware",
+    "cms.api.guard.ApiEdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Page URLs carry the locale (/en/…, /ar/…): activates the language from the path.
     "cms.middleware.PageLocaleMiddleware",
@@ -104,7 +104,7 @@ CMS_PUBLIC_READ_MIDDLEWARE = [
         "django_guid.middleware.guid_middleware",
         "django.middleware.security.SecurityMiddleware",
         "corsheaders.middleware.CorsMiddleware",
-        "cms.api.edge.ApiEdgeMiddleware",
+        "cms.api.guard.ApiEdgeMiddleware",
     }
 ]
 
@@ -169,7 +169,7 @@ if DATABASE_URL:
     if DATABASE_PASSWORD:
         DATABASES["default"]["PASSWORD"] = DATABASE_PASSWORD
     # Opening a connection to a database that never answers costs seconds, not a worker's
-    # whole timeout. (App servers bound every wait, queries included: cms/query_deadline.py.)
+    # whole timeout. (App servers bound every wait, queries included: cms/core/query_deadline.py.)
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
         "CMS_DB_CONNECT_TIMEOUT", default=3
     )
@@ -179,7 +179,7 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # In app servers, the longest a statement may run; a second more is the longest a request
-# waits for a database that does not answer at all, before its 503 (cms/query_deadline.py).
+# waits for a database that does not answer at all, before its 503 (cms/core/query_deadline.py).
 CMS_DB_QUERY_TIMEOUT = env.float("CMS_DB_QUERY_TIMEOUT", default=2.0)
 
 # Cache: Redis through django-redis; a local-memory cache is the embedded default.
@@ -195,12 +195,12 @@ if REDIS_URL:
                 "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
                 "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
                 # Wagtail's own caching (site root paths, renditions) treats a Redis outage as
-                # a miss instead of a 500. cms.delivery.cache talks to Redis directly and handles
+                # a miss instead of a 500. cms.cache.engine talks to Redis directly and handles
                 # outages itself (see its docstring).
                 "IGNORE_EXCEPTIONS": True,
                 # One circuit breaker for every Redis call of the process: while Redis is
                 # down or frozen, calls fail at once instead of waiting out the timeout.
-                "CONNECTION_FACTORY": "cms.delivery.breaker.BreakerConnectionFactory",
+                "CONNECTION_FACTORY": "cms.cache.breaker.BreakerConnectionFactory",
             },
         }
     }
@@ -257,14 +257,15 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 # Image uploads: raster formats only (no SVG: it can carry scripts), bounded size and pixels.
-# The renditions the payload serves are declared per slot in cms/delivery/images.py.
-# Wagtail's upload form, plus a check that the whole file decodes (cms/editorial/images.py).
-WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.editorial.images.ImageForm"
+# The renditions the payload serves are declared per slot in cms/images/slots.py.
+# Wagtail's upload form, plus a check that the whole file decodes (cms/images/uploads.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.images.uploads.ImageForm"
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("CMS_IMAGE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("CMS_IMAGE_MAX_PIXELS", default=40_000_000)
 
-# Headless delivery (cms/): the cache's TTLs and key names live in cms/cache.py; these override.
+# Headless delivery (cms/): the cache's TTLs and key names live in cms/delivery/keys.py; these
+# override.
 CMS_CACHE_KEY_PREFIX = env.str("CMS_CACHE_KEY_PREFIX", default="cms")
 # e.g. CMS_CACHE_TTLS="website_data=600,heroes=120" (seconds, per key name).
 CMS_CACHE_TTLS = env.dict("CMS_CACHE_TTLS", cast={"value": int}, default={})
@@ -274,18 +275,18 @@ CMS_API_MAX_AGE = env.int("CMS_API_MAX_AGE", default=0)
 # How long shared caches (nginx, Varnish, CDNs) keep it (s-maxage). Every publish purges them
 # (cms/delivery/propagation.py); this only bounds a purge that could not reach one.
 CMS_SHARED_MAX_AGE = env.int("CMS_SHARED_MAX_AGE", default=300)
-# The shared caches in front of the API, purged by every publish (cms/delivery/edge.py; the
-# README's "Caching layers"): each nginx instance's purge listener, a tag-purging cache (Varnish
-# with xkey, Fastly), Cloudflare by tag, and CloudFront by path pattern (Wagtail's backend).
+# The shared caches in front of the API, purged by every publish (cms/delivery/shared_caches.py;
+# docs/caching.md): each nginx instance's purge listener, a tag-purging cache (Varnish with
+# xkey, Fastly), Cloudflare by tag, and CloudFront by path pattern (Wagtail's backend).
 CMS_EDGE_CACHES: list[dict[str, Any]] = [
-    {"BACKEND": "cms.delivery.edge.NginxCache", "URL": url}
+    {"BACKEND": "cms.delivery.shared_caches.NginxCache", "URL": url}
     for url in env.list("CMS_NGINX_PURGE_URLS", default=[])
 ]
 if _surrogate_url := env.str("CMS_SURROGATE_PURGE_URL", default=""):
     _auth_name, _, _auth_value = env.str("CMS_SURROGATE_PURGE_AUTH", default="").partition(":")
     CMS_EDGE_CACHES.append(
         {
-            "BACKEND": "cms.delivery.edge.SurrogateKeyCache",
+            "BACKEND": "cms.delivery.shared_caches.SurrogateKeyCache",
             "URL": _surrogate_url,
             "METHOD": env.str("CMS_SURROGATE_PURGE_METHOD", default="PURGE"),
             "HEADERS": {_auth_name.strip(): _auth_value.strip()} if _auth_value else {},
@@ -294,7 +295,7 @@ if _surrogate_url := env.str("CMS_SURROGATE_PURGE_URL", default=""):
 if _zone := env.str("CMS_CLOUDFLARE_ZONE_ID", default=""):
     CMS_EDGE_CACHES.append(
         {
-            "BACKEND": "cms.delivery.edge.CloudflareCache",
+            "BACKEND": "cms.delivery.shared_caches.CloudflareCache",
             "ZONE_ID": _zone,
             "API_TOKEN": env.str("CMS_CLOUDFLARE_API_TOKEN", default=""),
         }
@@ -306,7 +307,7 @@ if _distribution := env.str("CMS_CLOUDFRONT_DISTRIBUTION_ID", default=""):
         "DISTRIBUTION_ID": _distribution,
     }
 if WAGTAILFRONTENDCACHE:
-    CMS_EDGE_CACHES.append({"BACKEND": "cms.delivery.edge.FrontendCache"})
+    CMS_EDGE_CACHES.append({"BACKEND": "cms.delivery.shared_caches.FrontendCache"})
 # Shared caches are purged this long after Redis, so a reader caught in between cannot leave
 # them an old copy (cms/delivery/propagation.py).
 CMS_EDGE_SETTLE_MS = env.int("CMS_EDGE_SETTLE_MS", default=100)

@@ -7,13 +7,13 @@ for wagtail-localize, what a translator translates and what follows the source i
 """
 
 from .announcements import Announcement
-from .base import SITE_PREVIEW_HOOK, Link, OrderedSiteContent, SiteContent
+from .base import SITE_PREVIEW, Link, OrderedSiteContent, SiteContent
 from .navigation import FooterLink, MenuItem
 from .promotion import Hero, Partner
 from .seo import SiteSeo, SocialMediaSettings
 
 __all__ = [
-    "SITE_PREVIEW_HOOK",
+    "SITE_PREVIEW",
     "Announcement",
     "FooterLink",
     "Hero",

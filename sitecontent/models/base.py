@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
-from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import (
     DraftStateMixin,
@@ -19,15 +18,17 @@ from wagtail.models import (
     TranslatableMixin,
 )
 
+from providers import Provider
+
 from ..validators import validate_link_url
 
 # Schemes that leave the website; anything else ("/about", "#team") stays on it.
 EXTERNAL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
-# The hook that renders a draft's whole-site preview: fn(request, draft) -> the response, the
-# website as it would be with the draft published. Whoever serves the website (cms) registers
-# it, so the preview is the website's own rendering.
-SITE_PREVIEW_HOOK = "sitecontent_site_preview"
+# Renders a draft's whole-site preview: fn(request, draft) -> the response, the website as it
+# would be with the draft published. Whoever serves the website (cms) provides it, so the
+# preview is the website's own rendering.
+SITE_PREVIEW = Provider("sitecontent_site_preview", "editors could not preview the whole site")
 
 
 class SiteContentQuerySet(models.QuerySet[Any]):
@@ -65,13 +66,12 @@ class SiteContent(
         return [("", _("Website")), ("item", _("This item only"))]
 
     def serve_preview(self, request, mode_name):
-        renderers = hooks.get_hooks(SITE_PREVIEW_HOOK)
-        if mode_name != "item" and renderers:
-            return renderers[-1](request, self)
+        if mode_name != "item":
+            return SITE_PREVIEW(request, self)
         return super().serve_preview(request, mode_name)
 
     def get_preview_template(self, request, mode_name):
-        # This item alone (the whole website is rendered through SITE_PREVIEW_HOOK).
+        # This item alone (the whole website is rendered by SITE_PREVIEW).
         return f"sitecontent/previews/{self._meta.model_name}.html"
 
     def get_preview_context(self, request, mode_name):

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cms.delivery.cache import payload_cache
+from cms.cache.engine import payload_cache
 from cms.delivery.keys import WHOLE, cache_key
 from cms.editorial.translation_status import status_for
 from tests.factories import ARABIC_TEAM, AnnouncementFactory, UserFactory, publish, translate

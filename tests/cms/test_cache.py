@@ -7,8 +7,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from cms.cache.engine import payload_cache
 from cms.delivery import payload as website_data
-from cms.delivery.cache import payload_cache
 from cms.delivery.keys import WHOLE, cache_key, keys_for
 from cms.delivery.sections import SECTIONS
 from tests.factories import ImageFactory, PartnerFactory
@@ -133,7 +133,7 @@ def test_a_cold_key_under_concurrent_requests_is_built_once(site, monkeypatch):
 
 
 def test_a_write_with_a_token_older_than_the_last_purge_is_refused(db):
-    from cms.delivery.stores import Entry
+    from cms.cache.stores import Entry
 
     key = cache_key("en", "heroes")
     token = payload_cache.tokens([key])[key]
@@ -143,7 +143,7 @@ def test_a_write_with_a_token_older_than_the_last_purge_is_refused(db):
 
 
 def test_a_value_stored_under_an_older_token_is_not_read(db):
-    from cms.delivery.stores import Entry
+    from cms.cache.stores import Entry
 
     key = cache_key("en", "heroes")
     token = payload_cache.tokens([key])[key]

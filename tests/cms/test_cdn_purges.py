@@ -1,7 +1,7 @@
 """CDNs keep every spelling of a URL a reader sends (`?sections=menu,heroes`,
 `?sections=heroes,menu`, `/api/v2/heroes/7/`, `?limit=1`), so no cache is purged by a list of
 URLs: tag-purged ones (Cloudflare, Fastly, Varnish) by a tag every such response carries,
-CloudFront by one path pattern per endpoint (cms.delivery.edge). Varnish itself:
+CloudFront by one path pattern per endpoint (cms.delivery.shared_caches). Varnish itself:
 tests/stack/test_edge_caches.py."""
 
 import http.server
@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from cms.delivery import edge
+from cms.delivery import shared_caches
 from cms.delivery.keys import purge_tags
 from cms.delivery.models import PendingEdgePurge
 from cms.delivery.sections import find
@@ -57,7 +57,7 @@ def test_every_spelling_of_a_changed_section_carries_the_tag_its_change_purges(c
 
 def test_cloudfront_is_given_one_pattern_per_endpoint_that_every_spelling_matches(site):
     """CloudFront takes `*` at the end of an invalidation path as any suffix, query included."""
-    cache = edge.FrontendCache("https://cms.example")
+    cache = shared_caches.FrontendCache("https://cms.example")
     urls = cache.items({("en", find("heroes"))})
     patterns = [url.removeprefix("https://cms.example") for url in urls]
     assert patterns == ["/api/v2/heroes/*", "/api/website-data/*"]
@@ -76,7 +76,7 @@ def test_a_frontend_cache_backend_that_purges_exact_urls_is_refused(settings):
         "cloudflare": {"BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend"},
         "cloudfront": {"BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend"},
     }
-    errors = edge.check_frontend_cache_backends()
+    errors = shared_caches.check_frontend_cache_backends()
     assert [(error.id, "'cloudflare'" in error.msg) for error in errors] == [("cms.E010", True)]
     assert "CMS_CLOUDFLARE_ZONE_ID" in errors[0].hint
 
@@ -110,7 +110,7 @@ def cloudflare(settings):
     CloudflareAPI.answer = {"success": True, "errors": [], "result": {"id": "purge"}}
     settings.CMS_EDGE_CACHES = [
         {
-            "BACKEND": "cms.delivery.edge.CloudflareCache",
+            "BACKEND": "cms.delivery.shared_caches.CloudflareCache",
             "ZONE_ID": "zone1",
             "API_TOKEN": "secret-token",
             "API_URL": f"http://127.0.0.1:{server.server_port}/client/v4",
@@ -137,7 +137,7 @@ def test_a_publish_purges_cloudflare_by_the_tags_of_what_changed(
 
 def test_a_purge_cloudflare_refuses_is_kept_to_retry(site, cloudflare):
     cloudflare.answer = {"success": False, "errors": [{"code": 1134, "message": "rate limited"}]}
-    [outcome] = edge.purge({("en", find("heroes")), ("en", find("menu"))})
+    [outcome] = shared_caches.purge({("en", find("heroes")), ("en", find("menu"))})
     assert not outcome.ok
     assert "rate limited" in outcome.error
     zone = "cloudflare zone zone1"
@@ -145,6 +145,8 @@ def test_a_purge_cloudflare_refuses_is_kept_to_retry(site, cloudflare):
 
 
 def test_tags_go_to_cloudflare_a_hundred_at_a_time(cloudflare):
-    cache = edge.CloudflareCache("zone1", "t", edge.configured()[0].url.split("/zones/")[0])
+    cache = shared_caches.CloudflareCache(
+        "zone1", "t", shared_caches.configured()[0].url.split("/zones/")[0]
+    )
     cache.purge([f"tag-{n}" for n in range(250)])
     assert [len(body["tags"]) for _, _, body in cloudflare.received] == [100, 100, 50]

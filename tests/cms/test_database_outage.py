@@ -8,10 +8,10 @@ import threading
 import pytest
 from django.db import OperationalError
 
+from cms.cache.engine import payload_cache
+from cms.cache.local_copies import local_copies
 from cms.delivery import payload
-from cms.delivery.cache import payload_cache
 from cms.delivery.keys import cache_key, keys_for
-from cms.delivery.local_copies import local_copies
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_api_v2_answers_503_rather_than_a_stale_copy(client, site, database_down
 def get_while_another_build_is_slow(client, path, monkeypatch, then=lambda: None):
     """GET `path` while another worker holds the build lock of `en` past the readers' wait
     (`then` runs once the payload was built once and purged)."""
-    from cms.delivery import stores
+    from cms.cache import stores
 
     client.get("/api/website-data/?locale=en")
     payload_cache.purge(keys_for(["en"]))

@@ -151,8 +151,8 @@ def test_digits_that_are_not_ascii_are_a_400(client, site, query):
 
 
 def test_an_error_of_the_build_itself_is_not_taken_for_a_redis_outage(client, site, monkeypatch):
+    from cms.cache.engine import payload_cache
     from cms.delivery import payload
-    from cms.delivery.cache import payload_cache
 
     def missing_file(*args, **kwargs):
         raise FileNotFoundError("media/original_images/gone.jpg")

@@ -58,7 +58,7 @@ def test_only_reads_of_the_website_data_take_the_short_chain(
 def test_the_short_chain_is_the_full_one_without_what_a_public_read_never_needs():
     short = settings.CMS_PUBLIC_READ_MIDDLEWARE
     assert short == [path for path in settings.MIDDLEWARE if path in short]  # same order
-    for needed in ("cms.api.edge.ApiEdgeMiddleware", "corsheaders.middleware.CorsMiddleware"):
+    for needed in ("cms.api.guard.ApiEdgeMiddleware", "corsheaders.middleware.CorsMiddleware"):
         assert needed in short
     for skipped in ("sessions", "csrf", "auth", "messages", "axes", "LocaleAccess"):
         assert not any(skipped in path for path in short), skipped

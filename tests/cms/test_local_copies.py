@@ -1,4 +1,4 @@
-"""Hits from each app process's own copy (cms.delivery.local_copies): no round trip to Redis,
+"""Hits from each app process's own copy (cms.cache.local_copies): no round trip to Redis,
 and never a copy that a purge has spoken against. Against the real Redis, with the listener
 each gunicorn worker starts."""
 
@@ -8,12 +8,12 @@ import time
 import pytest
 from django_redis import get_redis_connection
 
-from cms.delivery import generation
-from cms.delivery import local_copies as listener
-from cms.delivery.cache import payload_cache
+from cms.cache import generation
+from cms.cache import local_copies as listener
+from cms.cache.engine import payload_cache
+from cms.cache.local_copies import SILENCE_LIMIT, LocalCopies, local_copies
+from cms.cache.stores import ACK_WAIT, Entry, channel
 from cms.delivery.keys import WHOLE, cache_key
-from cms.delivery.local_copies import SILENCE_LIMIT, LocalCopies, local_copies
-from cms.delivery.stores import ACK_WAIT, Entry, channel
 from sitecontent.models import Hero
 from tests.cms.test_redis_outage import redis_server  # noqa: F401 (a fixture)
 from tests.factories import publish
@@ -92,9 +92,9 @@ def test_a_copy_read_before_a_purge_is_not_kept_after_it():
     copies.listening(ours)
     epoch = copies.epoch  # a reader reads Redis…
     copies.drop(["k"])  # …a purge of k is heard…
-    copies.keep("k", current_entry(), epoch)  # …and the reader's copy is not kept
+    copies.remember_served("k", current_entry(), epoch)  # …and the reader's copy is not kept
     assert copies.heard("k") is None
-    copies.keep("k", current_entry(), copies.epoch)
+    copies.remember_served("k", current_entry(), copies.epoch)
     assert copies.heard("k") is not None
 
 
@@ -102,7 +102,7 @@ def test_unread_news_on_the_listeners_connection_sends_readers_to_redis():
     ours, theirs = socket.socketpair()
     copies = LocalCopies()
     copies.listening(ours)
-    copies.keep("k", current_entry(), copies.epoch)
+    copies.remember_served("k", current_entry(), copies.epoch)
     assert copies.heard("k") is not None
     theirs.send(b"a purge, not read yet")
     assert copies.heard("k") is None
@@ -112,7 +112,7 @@ def test_an_expiring_copy_is_not_served_past_its_time():
     ours, _theirs = socket.socketpair()
     copies = LocalCopies()
     copies.listening(ours)
-    copies.keep("k", current_entry(expires_at=time.time() - 1), copies.epoch)
+    copies.remember_served("k", current_entry(expires_at=time.time() - 1), copies.epoch)
     assert copies.heard("k") is None
 
 
@@ -165,7 +165,7 @@ def test_the_listeners_own_pongs_waiting_unread_are_no_news():
     ours, theirs = socket.socketpair()
     copies = LocalCopies()
     copies.listening(ours)
-    copies.keep("k", current_entry(), copies.epoch)
+    copies.remember_served("k", current_entry(), copies.epoch)
     theirs.send(b"+PONG\r\n*2\r\n$4\r\npong\r\n$0\r\n\r\n")
     assert copies.heard("k") is not None
     theirs.send(b"*3\r\n$7\r\nmessage\r\n")  # a purge behind the pongs

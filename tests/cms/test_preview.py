@@ -9,7 +9,7 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 
-from cms.delivery.cache import payload_cache
+from cms.cache.engine import payload_cache
 from cms.delivery.keys import cache_key
 from cms.editorial.preview import issue_token
 from sitecontent.models import Hero

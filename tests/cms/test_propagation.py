@@ -10,7 +10,7 @@ from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
-from cms.delivery import edge, propagation
+from cms.delivery import propagation, shared_caches
 from cms.delivery.models import PendingEdgePurge, UnfinishedPropagation
 from cms.delivery.sections import find
 from cms.webhooks.models import PublishReceipt
@@ -23,7 +23,9 @@ UNREACHABLE = f"nginx {CLOSED}"
 
 @pytest.fixture
 def unreachable_nginx(settings):
-    settings.CMS_EDGE_CACHES = [{"BACKEND": "cms.delivery.edge.NginxCache", "URL": CLOSED}]
+    settings.CMS_EDGE_CACHES = [
+        {"BACKEND": "cms.delivery.shared_caches.NginxCache", "URL": CLOSED}
+    ]
     settings.CMS_EDGE_SETTLE_MS = 1
 
 
@@ -42,12 +44,12 @@ def test_public_answers_name_their_locale_and_sections_for_shared_caches(client,
 
 def test_a_change_purges_the_tags_of_its_own_locale_and_sections_only():
     heroes, menu = find("heroes"), find("menu")
-    cache = edge.SurrogateKeyCache("http://varnish.test/")
+    cache = shared_caches.SurrogateKeyCache("http://varnish.test/")
     assert cache.items({("ar", heroes), ("en", menu)}) == ["cms-ar-heroes", "cms-en-menu"]
 
 
 def test_nginx_is_purged_under_the_keys_its_template_caches(settings):
-    cache = edge.NginxCache("http://10.0.0.5:8081/")
+    cache = shared_caches.NginxCache("http://10.0.0.5:8081/")
     assert cache.items({("ar", find("heroes"))}) == ["website-data:ar"]
     assert cache.items({("en", find("menu"))}) == ["website-data:en", "website-data:default"]
 
@@ -57,14 +59,14 @@ def test_a_purge_that_cannot_get_through_is_kept_and_the_publish_stands(db, unre
     assert [outcome.ok for outcome in outcomes] == [False]
     assert kept() == [(UNREACHABLE, "website-data:ar")]
 
-    assert edge.retry_kept() is False  # still unreachable: kept, counted
+    assert shared_caches.retry_pending() is False  # still unreachable: kept, counted
     assert PendingEdgePurge.objects.get().attempts == 2
 
 
 def test_kept_purges_for_a_cache_no_longer_configured_are_dropped(db, unreachable_nginx, settings):
     propagation.propagate({("ar", find("heroes"))})
     settings.CMS_EDGE_CACHES = []
-    assert edge.retry_kept() is True
+    assert shared_caches.retry_pending() is True
     assert kept() == []
 
 

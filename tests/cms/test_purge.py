@@ -15,7 +15,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 from wagtail_localize.models import Translation, TranslationSource
 
-from cms.delivery.cache import payload_cache
+from cms.cache.engine import payload_cache
 from cms.delivery.keys import WHOLE, cache_key
 from cms.delivery.sections import SECTIONS
 from sitecontent.models import Hero, SocialMediaSettings

@@ -1,7 +1,7 @@
 """In an app server no wait for PostgreSQL outlasts its deadline: a statement that runs too
 long is cancelled by the server, a database that does not answer at all (every process of the
 test cluster stopped) is given up on by the client, and then not waited for again until it
-answers one request let through alone (cms/query_deadline.py)."""
+answers one request let through alone (cms/core/query_deadline.py)."""
 
 import os
 import threading
@@ -12,7 +12,7 @@ import psycopg2.extensions
 import pytest
 from django.db import connections
 
-from cms import query_deadline
+from cms.core import query_deadline
 from scripts.loopback import Postgres, free_port
 
 DEADLINE = 0.5

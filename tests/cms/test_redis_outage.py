@@ -16,8 +16,8 @@ import time
 import pytest
 from django.core.cache import cache as django_cache
 
-from cms.delivery import generation
-from cms.delivery.cache import RETRY_INTERVAL, PayloadCache, payload_cache
+from cms.cache import generation
+from cms.cache.engine import RETRY_INTERVAL, PayloadCache, payload_cache
 from cms.delivery.keys import cache_key
 from cms.models import ContentGeneration
 from scripts.loopback import free_port
@@ -110,7 +110,7 @@ def test_with_redis_down_health_says_degraded(client, site, redis_server):
 
 def test_an_outage_is_logged_once_not_per_request(client, site, redis_server, caplog):
     redis_server.stop()
-    with caplog.at_level(logging.WARNING, logger="cms.delivery.cache"):
+    with caplog.at_level(logging.WARNING, logger="cms.cache.engine"):
         for _ in range(20):
             heroes(client)
             wait_past_retry_interval() if _ == 10 else None
@@ -152,7 +152,7 @@ def test_a_publish_during_an_outage_is_applied_when_redis_is_back(
     assert heroes(client)[0] == "Published during the outage"
     # Another process, which never noticed the outage, reads Redis directly: what it finds is
     # the new title, or a copy from before the publish, which no process that has read the
-    # content generation (every second, cms.delivery.generation) serves.
+    # content generation (every second, cms.cache.generation) serves.
     other_process = PayloadCache()
     key = cache_key("en", "website_data")
     cached = other_process.read_many([key])[key]
@@ -206,7 +206,7 @@ def test_a_frozen_redis_costs_a_timeout_per_retry_not_per_request(client, site, 
 
 
 def test_the_breaker_closes_once_redis_answers_again(client, site, redis_server):
-    from cms.delivery.breaker import breaker
+    from cms.cache.breaker import breaker
 
     heroes(client)
     redis_server.freeze()

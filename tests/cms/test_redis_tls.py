@@ -7,7 +7,7 @@ import subprocess
 
 from redis.connection import SSLConnection
 
-from cms.delivery.breaker import BreakerConnectionFactory
+from cms.cache.breaker import BreakerConnectionFactory
 from scripts.loopback import free_port, self_signed_certificate, wait_for_port
 
 

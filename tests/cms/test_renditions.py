@@ -15,10 +15,10 @@ from django_tasks_db.models import DBTaskResult
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
-from cms.delivery import images, renditions
 from cms.delivery.build import BuildContext
-from cms.delivery.models import PreparedImage
-from cms.delivery.tasks import prepare_image
+from cms.images import renditions, slots
+from cms.images.models import PreparedImage
+from cms.images.preparing import prepare_image
 from sitecontent.models import SiteSeo
 from tests.cms.conftest import get_data
 from tests.factories import HeroFactory, ImageFactory, PartnerFactory, image_bytes, publish
@@ -127,7 +127,7 @@ def test_a_placeholder_gives_the_images_colour_and_a_tiny_inline_version(client,
     data_uri = image["placeholder"]["data_uri"]
     assert data_uri.startswith("data:image/webp;base64,")
     tiny = PILImage.open(io.BytesIO(base64.b64decode(data_uri.split(",", 1)[1])))
-    assert tiny.format == "WEBP" and tiny.width == images.PLACEHOLDER_WIDTH
+    assert tiny.format == "WEBP" and tiny.width == slots.PLACEHOLDER_WIDTH
     assert len(data_uri) < 400
 
 
@@ -148,10 +148,10 @@ def test_crops_keep_the_focal_point(client, site):
 
 
 def test_only_the_declared_slots_are_drawn():
-    with pytest.raises(images.UnknownSlot):
-        images.slot("poster")
-    assert not images.is_served("fill-5000x5000|format-avif")
-    assert images.is_served("fill-1920x800|format-avif")
+    with pytest.raises(slots.UnknownSlot):
+        slots.slot("poster")
+    assert not slots.is_served("fill-5000x5000|format-avif")
+    assert slots.is_served("fill-1920x800|format-avif")
 
 
 def test_every_url_in_the_payload_is_a_declared_spec(client, site):
@@ -160,7 +160,7 @@ def test_every_url_in_the_payload_is_a_declared_spec(client, site):
     served = Rendition.objects.filter(file__in=[urlsplit(u).path[len("/media/") :] for u in urls])
 
     assert served.count() == len(set(urls)) > 20
-    assert all(images.is_served(rendition.filter_spec) for rendition in served)
+    assert all(slots.is_served(rendition.filter_spec) for rendition in served)
 
 
 def _all_candidates(data):
@@ -184,7 +184,7 @@ def test_an_upload_queues_its_renditions_for_the_worker(db, django_capture_on_co
 
     assert prepare_image.call(image.pk) is True  # what the worker runs
     payload = image.renditions.exclude(filter_spec__in=made_at_once)
-    assert payload.exclude(filter_spec="original").count() == len(images.all_specs())
+    assert payload.exclude(filter_spec="original").count() == len(slots.all_specs())
     assert renditions.is_prepared(image)
     assert prepare_image.call(image.pk) is False  # nothing left to make
 
@@ -263,7 +263,7 @@ def test_a_new_focal_point_shows_once_its_renditions_exist_with_the_previous_one
 
 
 def payload_cache_forget():
-    from cms.delivery.cache import payload_cache
+    from cms.cache.engine import payload_cache
     from cms.delivery.keys import keys_for
     from cms.delivery.sections import SECTIONS
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache.backends.locmem import LocMemCache
 from django_redis import get_redis_connection
 
-from cms.delivery.stores import Entry, LocalStore, RedisStore, decode, encode
+from cms.cache.stores import Entry, LocalStore, RedisStore, decode, encode
 
 KEY = "cms:test:stores:key"
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from cms.delivery.cache import payload_cache
+from cms.cache.engine import payload_cache
 from cms.delivery.keys import WHOLE, cache_key
 from cms.delivery.sections import SECTIONS
 from tests.factories import UserFactory

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.files.images import ImageFile
 
-from cms.delivery.cache import payload_cache
+from cms.cache.engine import payload_cache
 from cms.delivery.keys import WHOLE, cache_key
 from sitecontent.models import Hero
 from tests.cms.conftest import get_data

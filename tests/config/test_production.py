@@ -80,7 +80,7 @@ def test_log_records_are_one_json_object_per_line_with_the_request_id():
         formatter_config["format"], rename_fields=formatter_config["rename_fields"]
     )
     record = logging.LogRecord(
-        "cms.delivery.cache", logging.WARNING, __file__, 1, "Redis down", (), None
+        "cms.cache.engine", logging.WARNING, __file__, 1, "Redis down", (), None
     )
     record.correlation_id = "abc123"
     line = formatter.format(record)
@@ -89,7 +89,7 @@ def test_log_records_are_one_json_object_per_line_with_the_request_id():
     assert parsed | {"time": "t"} == {
         "time": "t",
         "level": "WARNING",
-        "logger": "cms.delivery.cache",
+        "logger": "cms.cache.engine",
         "message": "Redis down",
         "request_id": "abc123",
     }

@@ -4,7 +4,7 @@ Every process of the stack's PostgreSQL is stopped (SIGSTOP: the host and its ke
 answer, PostgreSQL does not) while readers read the website data, warm in the cache, straight
 from both app servers, and others read API v2 and /health/, which need the database. The
 website data keeps being answered from the cache at the rate of before; the others get their
-503 within seconds (cms/query_deadline.py); everything answers 200 again soon after the thaw.
+503 within seconds (cms/core/query_deadline.py); everything answers 200 again soon after the thaw.
 """
 
 import json
@@ -19,7 +19,7 @@ from tests.stack.clients import Timer
 BEFORE, FROZEN, AFTER = 5.0, 12.0, 12.0  # seconds (make drill freezes it for 30)
 DATABASE_ANSWER = 5.0  # seconds within which a request that needs the database is answered
 # A sync worker answers one request at a time: a cached read can queue behind a request that
-# waits for the database, until the worker's heartbeat misses (cms.query_deadline: at most
+# waits for the database, until the worker's heartbeat misses (cms.core.query_deadline: at most
 # half a second to the next beat, then HEARTBEAT_SECONDS), not for the request's deadline.
 SLOWEST_CACHED = 2.0
 BACK_WITHIN = 10.0  # seconds after the thaw from which every request is a 200 again

@@ -13,7 +13,7 @@ import time
 import psycopg2
 import pytest
 
-from cms.delivery import edge
+from cms.delivery import shared_caches
 from cms.delivery.sections import find
 from tests.cms.test_cdn_purges import SPELLINGS_OF_ENGLISH_HEROES
 from tests.stack.clients import Publisher, Reader, first_hero
@@ -199,7 +199,7 @@ def test_varnish_forgets_every_response_showing_a_purged_tag(stack):
     for _ in range(2):
         varnish(stack, wanted)
     assert varnish(stack, wanted).headers["x-varnish-cache"] == "HIT"
-    cache = edge.SurrogateKeyCache(f"http://127.0.0.1:{stack.varnish_port}/")
+    cache = shared_caches.SurrogateKeyCache(f"http://127.0.0.1:{stack.varnish_port}/")
     cache.purge(cache.items({("ar", find("heroes"))}))  # another locale: kept
     assert varnish(stack, wanted).headers["x-varnish-cache"] == "HIT"
     cache.purge(cache.items({("en", find("footer"))}))
@@ -217,7 +217,7 @@ def test_a_publishs_tags_reach_every_spelling_a_cdn_keeps(stack):
     assert {
         path: varnish(stack, path).headers["x-varnish-cache"] for path in paths
     } == dict.fromkeys(paths, "HIT")
-    cache = edge.SurrogateKeyCache(f"http://127.0.0.1:{stack.varnish_port}/")
+    cache = shared_caches.SurrogateKeyCache(f"http://127.0.0.1:{stack.varnish_port}/")
     cache.purge(cache.items({("en", find("heroes"))}))
     assert {
         path: varnish(stack, path).headers["x-varnish-cache"] for path in paths

@@ -1,6 +1,6 @@
 """The fault drill (scripts/fault_drill.py), short: two gunicorn app servers under load on a
 PostgreSQL and a Redis of their own, which are frozen (SIGSTOP), killed and stopped for real;
-PostgreSQL is also frozen (cms/query_deadline.py)."""
+PostgreSQL is also frozen (cms/core/query_deadline.py)."""
 
 from tests.stack.conftest import figures_of
 

@@ -10,10 +10,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from cms.delivery import propagation
 from cms.delivery.sections import find
-from cms.webhooks import events, sending, upkeep
+from cms.webhooks import events, sending, tasks, upkeep
 from cms.webhooks.models import PublishReceipt, WebhookAttempt, WebhookEndpoint, WebhookEvent
 from cms.webhooks.tasks import dispatch
 from sitecontent.models import Hero
@@ -233,7 +234,7 @@ def test_after_a_rotation_both_secrets_verify_until_the_grace_period_ends(
 
 
 def test_a_ping_is_sent_on_request(endpoint, frontend):
-    events.ping(endpoint)
+    tasks.ping(endpoint)
     dispatch.call()
     [delivery] = frontend.received
     assert delivery.verified
@@ -289,6 +290,18 @@ def test_old_log_rows_are_pruned(site, endpoint, frontend, publishing, settings)
     assert not WebhookAttempt.objects.exists() and not PublishReceipt.objects.exists()
 
 
+def test_the_workers_finished_task_results_are_pruned_after_a_day(site, endpoint, publishing):
+    publishing("Clean power")  # queues a dispatch
+    run = DBTaskResult.objects.get(queue_name="webhooks")
+    dispatch.call()
+    DBTaskResult.objects.update(status="SUCCESSFUL", finished_at=timezone.now())
+    upkeep.prune()
+    assert DBTaskResult.objects.filter(pk=run.pk).exists()  # finished today: kept
+    DBTaskResult.objects.update(finished_at=timezone.now() - timedelta(days=2))
+    upkeep.prune()
+    assert not DBTaskResult.objects.exists()
+
+
 def test_a_burst_still_arriving_waits_for_its_end_up_to_a_limit(
     site, endpoint, frontend, publishing, settings
 ):
@@ -316,7 +329,7 @@ def test_an_event_whose_body_cannot_be_built_is_a_failed_attempt_retried_on_sche
     def broken(event):
         raise RuntimeError("the payload could not be built")
 
-    monkeypatch.setattr(events, "body", broken)
+    monkeypatch.setattr(sending, "body", broken)
     assert dispatch.call() == 1
     attempt = WebhookAttempt.objects.get()
     assert attempt.status_code is None and "could not be built" in attempt.error
@@ -332,7 +345,7 @@ def test_a_disabled_endpoint_is_sent_nothing_more_but_pings(site, endpoint, fron
     WebhookEndpoint.objects.update(is_active=False)
     WebhookEvent.objects.update(next_attempt_at=timezone.now())
     assert dispatch.call() == 0
-    events.ping(WebhookEndpoint.objects.get())
+    tasks.ping(WebhookEndpoint.objects.get())
     assert dispatch.call() == 1
 
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator
 
 from cms.api.openapi import openapi_document
-from cms.delivery import edge
+from cms.delivery import shared_caches
 from cms.delivery.models import PendingEdgePurge
-from cms.webhooks import events, receipts
+from cms.webhooks import receipts, tasks
 from cms.webhooks.models import PublishReceipt, WebhookEvent
 from cms.webhooks.tasks import dispatch
 from sitecontent.models import Hero
@@ -42,7 +42,7 @@ def publishing(django_capture_on_commit_callbacks):
 @pytest.fixture
 def unreachable_nginx(settings):
     settings.CMS_EDGE_CACHES = [
-        {"BACKEND": "cms.delivery.edge.NginxCache", "URL": "http://127.0.0.1:9"}
+        {"BACKEND": "cms.delivery.shared_caches.NginxCache", "URL": "http://127.0.0.1:9"}
     ]
     settings.CMS_EDGE_SETTLE_MS = 1
 
@@ -136,18 +136,18 @@ def test_an_unreachable_cache_is_waiting_until_its_kept_purges_get_through(
     assert "127.0.0.1:9" in nginx.error
     assert progress.summary == "nginx http://127.0.0.1:9 not purged yet, retrying"
 
-    assert edge.retry_kept() is False  # still unreachable: still waiting
+    assert shared_caches.retry_pending() is False  # still unreachable: still waiting
     assert progress_of(receipt).state == "waiting"
 
     settings.CMS_EDGE_CACHES = []  # …no longer in front: its kept purges are dropped
-    assert edge.retry_kept() is True
+    assert shared_caches.retry_pending() is True
     progress = progress_of(receipt)
     assert stage(progress, "cache").state == "done"
     assert progress.summary == "Live everywhere"  # the retry's time is not recorded
 
 
 def test_a_reachable_cache_is_done_when_the_publish_purged_it(site, publishing, settings):
-    settings.CMS_EDGE_CACHES = [{"BACKEND": "cms.delivery.edge.FrontendCache"}]
+    settings.CMS_EDGE_CACHES = [{"BACKEND": "cms.delivery.shared_caches.FrontendCache"}]
     settings.CMS_EDGE_SETTLE_MS = 1
     receipt = publishing("Clean power")
     cache = stage(progress_of(receipt), "cache")
@@ -229,7 +229,7 @@ def test_the_api_refuses_without_the_token_and_answers_404_for_unknown_ids(
 
 def test_the_webhooks_sent_match_the_documented_webhooks(site, endpoint, frontend, publishing):
     publishing("Clean power")
-    events.ping(endpoint)
+    tasks.ping(endpoint)
     dispatch.call()
     webhooks = openapi_document()["webhooks"]
     by_type = {delivery.event["type"]: delivery for delivery in frontend.received}

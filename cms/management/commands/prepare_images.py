@@ -1,14 +1,13 @@
 """Make images' renditions now, as the worker does after an upload: to catch up after
-installing (or changing the slots in cms/delivery/images.py), or for a given image."""
+installing (or changing the slots in cms/images/slots.py), or for a given image."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from wagtail.images import get_image_model
 
-from cms.delivery import renditions
-from cms.delivery.sections import SECTIONS
-from cms.delivery.tasks import prepare_image
+from cms.delivery.sections import SECTIONS, images_shown_in
+from cms.images.preparing import prepare_image
 
 
 class Command(BaseCommand):
@@ -23,6 +22,6 @@ class Command(BaseCommand):
         if options["image_ids"]:
             images = images.filter(pk__in=options["image_ids"])
         elif not options["all"]:
-            images = images.filter(pk__in=renditions.shown_in(SECTIONS))
+            images = images.filter(pk__in=images_shown_in(SECTIONS))
         made = sum(prepare_image.call(pk) for pk in images.values_list("pk", flat=True))
         self.stdout.write(f"Prepared {made} image(s); the others were ready.")

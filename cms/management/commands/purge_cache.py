@@ -2,9 +2,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from cms.delivery.cache import payload_cache
+from cms.cache.engine import payload_cache
+from cms.cache.models import ContentGeneration
 from cms.delivery.keys import keys_for
-from cms.delivery.models import ContentGeneration
 from cms.delivery.propagation import to_edges
 from cms.management.cache_selection import add_selection_arguments, selected
 

@@ -3,7 +3,7 @@
 Wagtail makes a rendition the first time something asks for it, each from a full decode of the
 original (three at a time in `get_renditions`): a 40-megapixel upload, asked for by a public
 request, took a worker from 160 MB to 470 MB. Here every spec of every slot
-(cms.delivery.images) is made from one decode of the original, only as large as the largest
+(cms.images.slots) is made from one decode of the original, only as large as the largest
 rendition needs (a JPEG decodes straight to 1/2, 1/4 or 1/8 of its size), shrunk again as the
 renditions get smaller. Each crop is drawn once, where Wagtail's Filter would place it (its
 transform, with the focal point scaled to the smaller copy), then encoded in each format by
@@ -11,9 +11,9 @@ Wagtail's Filter: the files and Rendition rows are the ones Wagtail would have m
 most for a 40-megapixel JPEG (scripts/bench_images.py).
 
 `prepare` runs in the background worker when an image is uploaded or its focal point changes
-(cms.delivery.tasks), and in a publish that shows an image never prepared (`prepare_shown`), so
-a publish is served only once its renditions exist. Requests only read what exists. The admin's
-own thumbnails are made the same way (`prepare_for_admin`).
+(cms.images.preparing), and in a publish that shows an image never prepared
+(`prepare_unprepared`), so a publish is served only once its renditions exist. Requests only
+read what exists. The admin's own thumbnails are made the same way (`prepare_for_admin`).
 """
 
 import base64
@@ -36,9 +36,8 @@ from wagtail.images.image_operations import ImageTransform
 from wagtail.images.models import Filter
 from willow.plugins.pillow import PillowImage
 
-from . import images
-from .models import PreparedImage
-from .sections import Section
+from cms.images import slots
+from cms.images.models import PreparedImage
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +74,7 @@ def prepare(image: Any) -> tuple[PreparedImage, bool]:
     """Make whatever renditions the image's current version still lacks, and its
     placeholders; returns its PreparedImage and whether anything was made."""
     version = version_of(image)
-    filters = [Filter(spec=spec) for spec in images.all_specs()]
+    filters = [Filter(spec=spec) for spec in slots.all_specs()]
     existing = _existing(image, filters)
     prepared = PreparedImage.objects.filter(image=image, version=version).first()
     if prepared is not None and set(prepared.renditions.values()) <= {
@@ -180,26 +179,11 @@ def forget_replaced_files(image: Any) -> None:
     PreparedImage.objects.filter(image=image).exclude(file_name=image.file.name).delete()
 
 
-def shown_in(sections: Iterable[Section]) -> set[Any]:
-    """The ids of the images these sections' rows and settings point at."""
-    ids: set[Any] = set()
-    for section in sections:
-        for model, field in section.image_fields:
-            ids.update(
-                model._default_manager.filter(**{f"{field}__isnull": False})
-                .values_list(field, flat=True)
-                .distinct()
-            )
-    return ids
-
-
-def prepare_shown(sections: Iterable[Section]) -> int:
-    """Prepare, here and now, the images these sections show that have never been prepared:
-    a publish is served only once its renditions exist (the worker usually made them at
-    upload). An image with an older version prepared is served with that one meanwhile, and
-    left to the worker. Returns how many were prepared."""
-    sections = [section for section in sections if section.image_fields]
-    ids = shown_in(sections) if sections else set()
+def prepare_unprepared(ids: Collection[Any]) -> int:
+    """Prepare, here and now, those of these images that have never been prepared: a publish
+    is served only once its renditions exist (the worker usually made them at upload). An
+    image with an older version prepared is served with that one meanwhile, and left to the
+    worker. Returns how many were prepared."""
     if not ids:
         return 0
     unprepared = get_image_model().objects.filter(pk__in=ids, prepared_versions__isnull=True)
@@ -213,8 +197,8 @@ def prepare_shown(sections: Iterable[Section]) -> int:
     return count
 
 
-def _slots() -> Iterator[images.Slot]:
-    return iter(images.SLOTS.values())
+def _slots() -> Iterator[slots.Slot]:
+    return iter(slots.SLOTS.values())
 
 
 def _existing(image: Any, filters: list[Filter]) -> dict[str, Any]:

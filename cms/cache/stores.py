@@ -39,7 +39,7 @@ class Entry:
     expires_at: float | None = None
     # When it was assembled (ISO 8601): the envelope's timestamp, the same on every hit.
     built_at: str = ""
-    # The content generation read before its content was (cms.delivery.generation).
+    # The content generation read before its content was (cms.cache.generation).
     generation: int = 0
 
     @property
@@ -96,7 +96,7 @@ def _wait_for(attempt: Callable[[], bool]) -> bool:
     return True
 
 
-# Purges are published here, for the copies each app process keeps (cms.delivery.local_copies),
+# Purges are published here, for the copies each app process keeps (cms.cache.local_copies),
 # and acknowledged under ack_key. A purge waits at most ACK_WAIT for them.
 ACK_WAIT = 0.3
 
@@ -138,15 +138,15 @@ class RedisStore:
             )
         return [bool(done) for done in pipe.execute()]
 
-    def keep(self, key: str, entry: Entry) -> None:
+    def set_without_ttl(self, key: str, entry: Entry) -> None:
         """Store without a TTL or a generation: a copy kept for bad days."""
         self.client.set(key, encode("", entry))
 
-    def kept(self, key: str) -> Entry | None:
+    def get_without_ttl(self, key: str) -> Entry | None:
         return decode("", self.client.get(key))
 
     def purge(self, keys: Sequence[str]) -> bool:
-        """Forget `keys`, and tell every app process's copies (cms.delivery.local_copies)
+        """Forget `keys`, and tell every app process's copies (cms.cache.local_copies)
         in the same transaction; return once each listening process has dropped them."""
         ack = new_token()
         pipe = self.client.pipeline(transaction=True)
@@ -238,10 +238,10 @@ class LocalStore:
                 done.append(current)
             return done
 
-    def keep(self, key: str, entry: Entry) -> None:
+    def set_without_ttl(self, key: str, entry: Entry) -> None:
         self.cache.set(key, encode("", entry), timeout=None)
 
-    def kept(self, key: str) -> Entry | None:
+    def get_without_ttl(self, key: str) -> Entry | None:
         return decode("", self.cache.get(key))
 
     def purge(self, keys: Sequence[str]) -> bool:

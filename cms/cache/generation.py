@@ -27,9 +27,8 @@ import threading
 
 from django.db import close_old_connections, connections
 
-from cms import query_deadline
-
-from .background import Background
+from cms.core import query_deadline
+from cms.core.background import Background
 
 logger = logging.getLogger(__name__)
 
@@ -109,11 +108,11 @@ _watcher = Background("generation-watcher")
 
 
 def _watch(interval: float) -> None:
-    from .models import ContentGeneration
+    from cms.cache.models import ContentGeneration
 
     while True:  # at once, then every `interval`
         # The read is also the database's heartbeat: a database silent for a moment ends the
-        # waits of every request at once, not at their deadline (cms.query_deadline).
+        # waits of every request at once, not at their deadline (cms.core.query_deadline).
         with query_deadline.heartbeat():
             try:
                 close_old_connections()  # a connection the database dropped meanwhile

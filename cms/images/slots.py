@@ -7,10 +7,10 @@ logos, PNG) fallback, so a browser downloads the smallest file it can show sharp
 (Wagtail's `fill`) takes as much of the image as the aspect ratio allows, placed to keep its
 focal point. It never zooms in on it (`-c…`): a zoomed crop of a large upload needs the
 original decoded at full size, 160 MB for 40 megapixels, where the widest crop otherwise
-needs a half-size decode (cms.delivery.renditions).
+needs a half-size decode (cms.images.renditions).
 
 These specs are the only renditions the API ever serves: they are made ahead of time by the
-background worker (cms.delivery.renditions), and the payload is built only from renditions that
+background worker (cms.images.renditions), and the payload is built only from renditions that
 exist. No request can ask for another spec.
 """
 

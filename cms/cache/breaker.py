@@ -7,7 +7,7 @@ instead of waiting out its socket timeout, so a frozen or dead Redis costs a req
 microseconds, not half a second per call. After the pause one call may try again (the breaker is
 half-open); if it fails, the pause doubles, up to a ceiling; when it succeeds, the breaker
 closes. Django's cache then treats the failures as misses (IGNORE_EXCEPTIONS) and the payload
-cache serves from the database (cms.delivery.cache).
+cache serves from the database (cms.cache.engine).
 """
 
 import threading

@@ -1,4 +1,4 @@
-"""How the home page section of the website-data payload is built (see sitecontent.serializers
+"""How the home page section of the website-data payload is built (see sitecontent.builders
 for the build context it receives)."""
 
 from django.conf import settings

@@ -6,7 +6,7 @@ TCP keepalives and `tcp_user_timeout` do not help when the database's host is up
 is not answering (stopped, swapping, stuck): the kernel still acknowledges every byte. So app
 servers wait for PostgreSQL through psycopg2's wait callback (the hook green-thread libraries
 use), which gives up after the deadline: it shuts the connection's socket, libpq reports the
-connection lost (an OperationalError, answered 503 by cms.api.edge and /health/), and Django
+connection lost (an OperationalError, answered 503 by cms.api.guard and /health/), and Django
 opens a new connection for the next request. Connecting is bounded the same way.
 
 The database is also asked to cancel any statement that runs longer than CMS_DB_QUERY_TIMEOUT
@@ -20,7 +20,7 @@ data the worker answers from the cache would queue behind it.
 
 A deadline of seconds is still seconds of a sync worker held, and a cached read queued behind
 it. So app servers also have a heartbeat: the thread that reads the content generation every
-half second anyway (cms.delivery.generation) does it inside `heartbeat()`, where a wait has
+half second anyway (cms.cache.generation) does it inside `heartbeat()`, where a wait has
 HEARTBEAT_SECONDS, not the deadline: a one-row read by primary key that takes that long means
 the database is not answering. A heartbeat that misses opens the breaker and ends every wait
 in progress at once; while it beats, only the heartbeat tries the database again, so no request

@@ -1,6 +1,6 @@
 """Everything an app process keeps of the website data in its own memory, under one rule
 (docs/consistency.md): a copy is served as current only while it is stamped with the newest
-content generation the process has seen (cms.delivery.generation), has not expired, and one of
+content generation the process has seen (cms.cache.generation), has not expired, and one of
 two things vouches that no change since has been missed:
 
 - **heard**: it came from Redis while this process's purge listener was subscribed, and the
@@ -11,7 +11,7 @@ two things vouches that no change since has been missed:
   within one interval, without a query per request.
 
 Every purge publishes the keys it purged on a channel, in the same Redis transaction
-(cms.delivery.stores). A listener thread in each app process (started with each gunicorn
+(cms.cache.stores). A listener thread in each app process (started with each gunicorn
 worker) forgets those copies and acknowledges; the purge waits for every acknowledgement, up to
 ACK_WAIT, before it returns. A frozen or unreachable Redis silences the listener before a purge
 that cannot reach Redis can fail, since that takes a socket timeout (longer, checked below).
@@ -37,10 +37,10 @@ from typing import Any
 
 from django.conf import settings
 
-from . import generation
-from .background import Background
-from .cache import payload_cache
-from .stores import Entry, ack_key, channel
+from cms.cache import generation
+from cms.cache.engine import payload_cache
+from cms.cache.stores import Entry, ack_key, channel
+from cms.core.background import Background
 
 logger = logging.getLogger(__name__)
 
@@ -118,29 +118,29 @@ class LocalCopies:
     def epoch(self) -> int:
         return self._epoch
 
-    def keep(self, key: str, entry: Entry, epoch: int) -> None:
+    def remember_served(self, key: str, entry: Entry, epoch: int) -> None:
         """Keep what Redis served, unless a purge was heard since the read began (`epoch`)."""
         with self._lock:
             if epoch == self._epoch and self._socket is not None:
                 self._copies[key] = Copy(entry, self._subscription)
 
-    def keep_built(self, key: str, entry: Entry) -> None:
+    def remember_built(self, key: str, entry: Entry) -> None:
         """Keep what this process built while Redis could not be used (proven copies only)."""
         with self._lock:
             self._copies[key] = Copy(entry, None)
 
     # The last good payload of each locale.
 
-    def keep_last_good(self, key: str, entry: Entry, everywhere: bool = False) -> None:
+    def remember_last_good(self, key: str, entry: Entry, everywhere: bool = False) -> None:
         """Remember a payload just built or served under `key` (one per locale: the caller
         names it); `everywhere`: in Redis too, without a TTL."""
         self._last_good[key] = entry
         if everywhere:
-            payload_cache.keep(key, entry)
+            payload_cache.set_without_ttl(key, entry)
 
     def last_good(self, key: str) -> Entry | None:
         """The newest payload this process or Redis remembers under `key`."""
-        kept = [payload_cache.kept(key), self._last_good.get(key)]
+        kept = [payload_cache.get_without_ttl(key), self._last_good.get(key)]
         return max(filter(None, kept), key=lambda entry: entry.built_at, default=None)
 
     def forget(self) -> None:

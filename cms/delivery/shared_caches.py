@@ -2,7 +2,7 @@
 
 Each cache named in settings.CMS_EDGE_CACHES says what a change to some sections of some
 locales means to it (`items`: cache keys, tags or URLs) and purges them. A purge that fails is
-kept in the database (PendingEdgePurge) and retried by every app process (`retry_kept`), so
+kept in the database (PendingEdgePurge) and retried by every app process (`retry_pending`), so
 a cache that was unreachable during a publish catches up as soon as it answers again.
 
 - NginxCache: the production nginx's proxy_cache (compose/prod/nginx/cms.conf.template), one
@@ -34,9 +34,9 @@ from django.db import DatabaseError
 from django.db.models import Count, F, Max, Min
 from django.utils.module_loading import import_string
 
-from .keys import purge_tags
-from .locales import default_locale
-from .sections import Section
+from cms.delivery.keys import purge_tags
+from cms.delivery.locales import default_locale
+from cms.delivery.sections import Section
 
 Pairs = set[tuple[str, Section]]  # (locale code, section) pairs that changed
 
@@ -195,7 +195,7 @@ def check_frontend_cache_backends(**kwargs: Any) -> list[checks.CheckMessage]:
             f"WAGTAILFRONTENDCACHE[{name!r}] ({spec.get('BACKEND')}) purges exact URLs, and "
             "the API's responses have more spellings than a purge can name: readers would be "
             "served copies older than a publish.",
-            hint="Cloudflare: CMS_CLOUDFLARE_ZONE_ID (purged by tag, cms.delivery.edge."
+            hint="Cloudflare: CMS_CLOUDFLARE_ZONE_ID (purged by tag, cms.delivery.shared_caches."
             "CloudflareCache). Varnish, Fastly: CMS_SURROGATE_PURGE_URL. CloudFront: "
             "CMS_CLOUDFRONT_DISTRIBUTION_ID (path patterns).",
             id="cms.E010",
@@ -227,7 +227,7 @@ class Outcome:
 
 def purge(pairs: Pairs) -> list[Outcome]:
     """Purge every configured cache at once (a slow one delays the others by nothing); keep
-    what failed for `retry_kept`."""
+    what failed for `retry_pending`."""
     caches = configured()
     if not caches:
         return []
@@ -250,7 +250,7 @@ def _purge_one(cache: EdgeCache, pairs: Pairs) -> Outcome:
 
 
 def _keep(outcome: Outcome) -> None:
-    from .models import PendingEdgePurge
+    from cms.delivery.models import PendingEdgePurge
 
     try:
         PendingEdgePurge.objects.bulk_create(
@@ -271,7 +271,7 @@ class Status:
 
 def status() -> list[Status]:
     """Each configured cache, and the purges still waiting for it (the admin shows this)."""
-    from .models import PendingEdgePurge
+    from cms.delivery.models import PendingEdgePurge
 
     rows = PendingEdgePurge.objects.values("cache").annotate(
         waiting=Count("pk"), since=Min("created_at"), last_error=Max("last_error")
@@ -284,9 +284,9 @@ def status() -> list[Status]:
     ]
 
 
-def retry_kept() -> bool:
+def retry_pending() -> bool:
     """Retry the kept purges of each configured cache: True when none is left."""
-    from .models import PendingEdgePurge
+    from cms.delivery.models import PendingEdgePurge
 
     pending: dict[str, list[tuple[int, str]]] = {}
     for pk, name, item in PendingEdgePurge.objects.values_list("pk", "cache", "item"):

@@ -3,8 +3,8 @@
 When a Redis call fails (unreachable, frozen, refusing writes), the process stops using Redis
 for RETRY_INTERVAL: reads and writes are skipped (the caller serves from the database) and
 purges are not sent. Nothing needs to be kept for later: what Redis holds from before a change
-is stamped with an older content generation and never served again (cms.delivery.generation).
-The engine itself (tokens, compare-and-set writes) is cms.delivery.stores.
+is stamped with an older content generation and never served again (cms.cache.generation).
+The engine itself (tokens, compare-and-set writes) is cms.cache.stores.
 """
 
 import enum
@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import caches
 
-from . import generation
-from .breaker import breaker
-from .outages import OutageLog
-from .stores import Entry, LocalStore, RedisStore, Write
+from cms.cache import generation
+from cms.cache.breaker import breaker
+from cms.cache.stores import Entry, LocalStore, RedisStore, Write
+from cms.core.outages import OutageLog
 
 logger = logging.getLogger(__name__)
 
@@ -124,13 +124,13 @@ class PayloadCache:
         finally:
             lock.__exit__(None, None, None)  # releasing tolerates a Redis gone meanwhile
 
-    def keep(self, key: str, entry: Entry) -> None:
-        """Store a copy without a TTL (a last good payload: cms.delivery.local_copies)."""
+    def set_without_ttl(self, key: str, entry: Entry) -> None:
+        """Store a copy without a TTL (a last good payload: cms.cache.local_copies)."""
         if self._usable():
-            self._call(self.store.keep, key, entry)
+            self._call(self.store.set_without_ttl, key, entry)
 
-    def kept(self, key: str) -> Entry | None:
-        return self._call(self.store.kept, key) if self._usable() else None
+    def get_without_ttl(self, key: str) -> Entry | None:
+        return self._call(self.store.get_without_ttl, key) if self._usable() else None
 
     def ttl(self, key: str) -> int | None:
         return self._call(self.store.ttl, key)
@@ -142,7 +142,7 @@ class PayloadCache:
             return None
         return (time.perf_counter() - started) * 1000
 
-    # Purges: the fast path. One that does not land is harmless (cms.delivery.generation).
+    # Purges: the fast path. One that does not land is harmless (cms.cache.generation).
 
     def purge(self, keys: Iterable[str]) -> bool:
         """Forget `keys` in Redis and in every process's copies; True when Redis took it.

@@ -1,4 +1,4 @@
-"""{% load reference_site %}: the two things the reference site's templates (cms/templates/
+"""{% load reference_site_tags %}: the two things the reference site's templates (cms/templates/
 cms/site/) do with the payload that Django's own tags and filters do not."""
 
 from collections.abc import Iterable

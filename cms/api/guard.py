@@ -18,7 +18,7 @@ from collections.abc import Callable
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
-from cms.delivery.outages import OutageLog
+from cms.core.outages import OutageLog
 from cms.delivery.payload import Unavailable
 
 from .envelope import error_response
