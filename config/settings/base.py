@@ -170,9 +170,11 @@ if DATABASE_URL:
         DATABASES["default"]["PASSWORD"] = DATABASE_PASSWORD
     # Opening a connection to a database that never answers costs seconds, not a worker's
     # whole timeout. (App servers bound every wait, queries included: cms/core/query_deadline.py.)
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
-        "CMS_DB_CONNECT_TIMEOUT", default=3
-    )
+    # PostgreSQL's option only: a sqlite:/// URL (a quick start kept out of the checkout) has none.
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+            "CMS_DB_CONNECT_TIMEOUT", default=3
+        )
 else:
     DATABASES = {
         "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}

@@ -1,4 +1,4 @@
-"""The first admin user: from Django's DJANGO_SUPERUSER_* variables, or with a generated
+"""The first admin user: from the DJANGO_SUPERUSER_* variables Django reads, or with a generated
 password printed once; never a second one."""
 
 import io
@@ -33,3 +33,13 @@ def test_the_variables_name_the_admin_and_its_password(monkeypatch):
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-password-1")
     assert "from DJANGO_SUPERUSER_" in run()
     assert get_user_model().objects.get(username="chief").check_password("a-long-password-1")
+
+
+def test_a_password_given_alone_is_the_password_of_admin(monkeypatch):
+    """What `make run` does for someone who sets only DJANGO_SUPERUSER_PASSWORD (Django's own
+    createsuperuser would refuse it without a username)."""
+    for name in ("USERNAME", "EMAIL"):
+        monkeypatch.delenv(f"DJANGO_SUPERUSER_{name}", raising=False)
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-password-2")
+    assert "Password:" not in run()
+    assert get_user_model().objects.get(username="admin").check_password("a-long-password-2")

@@ -3,7 +3,6 @@ import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
@@ -19,15 +18,17 @@ class Command(BaseCommand):
         if existing:
             self.stdout.write(f"Admin user already exists: {existing.get_username()}.")
             return
-        # Django's own createsuperuser reads the DJANGO_SUPERUSER_* variables.
-        if os.environ.get("DJANGO_SUPERUSER_PASSWORD"):
-            call_command("createsuperuser", interactive=False, verbosity=0)
-            self.stdout.write(self.style.SUCCESS("Admin user created from DJANGO_SUPERUSER_*."))
-            return
-        username = os.environ.get("DJANGO_SUPERUSER_USERNAME", "admin")
-        email = os.environ.get("DJANGO_SUPERUSER_EMAIL", "admin@example.com")
-        password = secrets.token_urlsafe(12)
+        # The DJANGO_SUPERUSER_* variables Django's createsuperuser reads, each with a default:
+        # a password given alone is the admin's password, not an error.
+        username = os.environ.get("DJANGO_SUPERUSER_USERNAME") or "admin"
+        email = os.environ.get("DJANGO_SUPERUSER_EMAIL") or "admin@example.com"
+        given = os.environ.get("DJANGO_SUPERUSER_PASSWORD")
+        password = given or secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, email=email, password=password)
+        if given:
+            message = f"Admin user {username} created from DJANGO_SUPERUSER_*."
+            self.stdout.write(self.style.SUCCESS(message))
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"Admin user created. Username: {username}  Password: {password}\n"
