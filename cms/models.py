@@ -4,6 +4,7 @@ from .cache.models import ContentGeneration
 from .delivery.models import PendingEdgePurge, UnfinishedPropagation
 from .editorial.models import LocaleTeam, WebsiteCache
 from .images.models import PreparedImage
+from .scheduling.models import SchedulerRun
 from .webhooks.models import (
     PublishReceipt,
     ReceiptItem,
@@ -19,6 +20,7 @@ __all__ = [
     "PreparedImage",
     "PublishReceipt",
     "ReceiptItem",
+    "SchedulerRun",
     "UnfinishedPropagation",
     "WebhookAttempt",
     "WebhookEndpoint",

@@ -23,18 +23,26 @@ from .cache.engine import payload_cache
 from .delivery.locales import direction, supported_locales
 from .delivery.payload import now_iso
 from .delivery.sections import SECTIONS
+from .scheduling import scheduler
 
 
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    """Database and cache checks with latency: ok, degraded (cache down, 200) or error (503).
-    It only looks: it changes nothing, however often it is called."""
+    """Database and cache checks with latency: ok, degraded (cache down, 200) or error (503);
+    and when a worker's scheduler last ran (`late` after five minutes without one: scheduled
+    content is not going live, though the site is served, so the status stays). It only looks:
+    it changes nothing, however often it is called."""
     checks = {}
     started = time.perf_counter()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         checks["database"] = {"status": "ok", "latency_ms": _ms_since(started)}
+        ran_at = scheduler.last_run()
+        checks["scheduler"] = {
+            "status": "late" if scheduler.is_late(ran_at) else "ok",
+            "last_run": ran_at.isoformat() if ran_at else None,
+        }
     except DatabaseError:
         checks["database"] = {"status": "error", "latency_ms": None}
     latency = payload_cache.ping()

@@ -20,6 +20,7 @@ from sitecontent.permissions import LOCALES_OF_USER
 from .delivery.build import draw_image
 from .editorial import (
     receipts_admin,  # noqa: F401 (registers its hooks: publish receipts)
+    scheduling_admin,  # noqa: F401 (registers the dashboard's scheduler warning)
     webhooks_admin,  # noqa: F401 (registers Settings → Webhooks)
 )
 from .editorial.locale_access import locales_of_user

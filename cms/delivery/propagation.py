@@ -23,7 +23,8 @@ purge, and purged with it, or not stored at all.
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -191,6 +192,24 @@ def replay_unfinished() -> int:
     return len(rows)
 
 
+@contextmanager
+def one_change() -> Iterator[Propagation]:
+    """Everything changed inside is propagated as one change: Redis is purged as each commits,
+    the shared caches once at the end (one settling time, one purge per cache), and
+    `propagated` is sent once. A request (EdgePurgeMiddleware) and a sweep of the scheduler
+    are each one change; nested, the inner is the outer's."""
+    outer: Propagation | None = getattr(_request, "batch", None)
+    if outer is not None:
+        yield outer
+        return
+    _request.batch = change = Propagation(set())
+    try:
+        yield change
+    finally:
+        _request.batch = None
+        finish(change)
+
+
 class EdgePurgeMiddleware:
     """Collects what a request's changes purge from the shared caches, and purges it once,
     before the response leaves: a bulk publish of twenty items waits for one settling time
@@ -200,21 +219,17 @@ class EdgePurgeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if getattr(_request, "batch", None) is not None:
-            # A request made within a request (Wagtail's previews render that way): its
-            # changes, if any, are the outer request's.
-            return self.get_response(request)
-        _request.batch = Propagation(set())
-        try:
-            return self.get_response(request)
-        finally:
-            change, _request.batch = _request.batch, None
+        # A request made within a request (Wagtail's previews render that way) is the outer
+        # request's change.
+        with one_change() as change:
+            response = self.get_response(request)
             if change.pairs:  # (a request that changed nothing never loads its user)
                 user = getattr(request, "user", None)
                 change.user = user if user is not None and user.is_authenticated else None
-            failed = [outcome for outcome in finish(change) if not outcome.ok]
-            if failed and hasattr(request, "_messages"):  # an admin page: tell the editor
-                messages.warning(request, unreached_message(failed))
+        failed = [outcome for outcome in change.edges if not outcome.ok]
+        if failed and hasattr(request, "_messages"):  # an admin page: tell the editor
+            messages.warning(request, unreached_message(failed))
+        return response
 
 
 def unreached_message(failed: list[shared_caches.Outcome]) -> str:

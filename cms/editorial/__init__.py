@@ -1,6 +1,7 @@
 """The editors' and translators' tools in the Wagtail admin: the roles and locale teams
 (`roles`, `locale_access`), previews of the whole site (`preview`), translation status, the
-cache page, the webhook endpoints and their log, and publish receipts.
+cache page, the webhook endpoints and their log, publish receipts, and the scheduler's
+warning.
 
-May import: cms.webhooks and the rooms below it.
+May import: cms.scheduling and the rooms below it.
 """

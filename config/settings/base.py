@@ -346,6 +346,8 @@ CMS_WEBHOOK_RETRY_DELAYS = [
 CMS_WEBHOOK_TIMEOUT_SECONDS = env.float("CMS_WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 # How often each worker recovers deliveries a killed worker left running (cms/webhooks/upkeep.py).
 CMS_WORKER_UPKEEP_SECONDS = env.float("CMS_WORKER_UPKEEP_SECONDS", default=5.0)
+# How often each worker publishes what is due and expires what expired (cms/scheduling/).
+CMS_SCHEDULER_SECONDS = env.float("CMS_SCHEDULER_SECONDS", default=1.0)
 # Whether endpoints may be on private, loopback or link-local addresses (never in production
 # unless the frontends are on the internal network: it lets editors reach it).
 CMS_WEBHOOK_ALLOW_PRIVATE = env.bool("CMS_WEBHOOK_ALLOW_PRIVATE", default=False)

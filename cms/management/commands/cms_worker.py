@@ -1,6 +1,7 @@
 """The background worker: runs the webhook and image queues (django-tasks' database worker on
 the `worker` backend) and, beside it, the upkeep that recovers what a killed worker left undone
-and prunes the delivery log (cms.webhooks.upkeep). Run one or more: they share the work."""
+and prunes the delivery log (cms.webhooks.upkeep), and the scheduler that publishes and expires
+content on time (cms.scheduling.scheduler). Run one or more: they share the work."""
 
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django_tasks_db.management.commands import db_worker
 
+from cms.scheduling import scheduler
 from cms.webhooks import upkeep
 
 
@@ -23,7 +25,7 @@ class QueueWorker(db_worker.Command):
 
 
 class Command(BaseCommand):
-    help = "Run the background worker (webhook deliveries, image renditions)."
+    help = "Run the background worker (webhooks, image renditions, scheduled publishing)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -38,6 +40,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         upkeep.start(options["sweep"])
+        scheduler.start(settings.CMS_SCHEDULER_SECONDS)
         try:
             # As command-line arguments: db_worker checks --backend's default otherwise.
             call_command(
@@ -50,4 +53,5 @@ class Command(BaseCommand):
                 f"--verbosity={options['verbosity']}",
             )
         finally:
+            scheduler.stop()
             upkeep.stop()
