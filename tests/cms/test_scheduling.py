@@ -4,6 +4,7 @@ was scheduled is the one published; an item that fails or expired first is not t
 sweep. Real commits, two workers and the worker process itself are in
 tests/stack/test_scheduling.py."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -171,3 +172,14 @@ def test_the_dashboard_warns_while_no_worker_runs_the_scheduler(site, editor_cli
     assert warning in editor_client.get("/admin/").text
     scheduler.record(scheduler.Sweep(), timezone.now())
     assert warning not in editor_client.get("/admin/").text
+
+
+def test_the_listing_shows_what_is_scheduled_as_such(site, editor_client):
+    schedule(HeroFactory(title="Waiting for Monday"))
+    hero = site["hero"]
+    hero.title = "Clean power, renewed"
+    schedule(hero)
+    listing = editor_client.get("/admin/snippets/sitecontent/hero/?locale=en").text
+    statuses = re.findall(r'class="w-status[^"]*">\s*([^<]+?)\s*<', listing)
+    assert statuses.count("live + scheduled") == 1  # the live hero with a change coming
+    assert statuses.count("scheduled") == 1  # the new one
