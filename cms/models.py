@@ -2,7 +2,7 @@
 
 from .cache.models import ContentGeneration
 from .delivery.models import PendingEdgePurge, UnfinishedPropagation
-from .editorial.models import LocaleTeam, WebsiteCache
+from .editorial.models import LocaleApprovalTask, LocaleTeam, WebsiteCache
 from .images.models import PreparedImage
 from .scheduling.models import SchedulerRun
 from .webhooks.models import (
@@ -15,6 +15,7 @@ from .webhooks.models import (
 
 __all__ = [
     "ContentGeneration",
+    "LocaleApprovalTask",
     "LocaleTeam",
     "PendingEdgePurge",
     "PreparedImage",

@@ -16,6 +16,7 @@ from wagtail.models import (
     PreviewableMixin,
     RevisionMixin,
     TranslatableMixin,
+    WorkflowMixin,
 )
 
 from providers import Provider
@@ -38,13 +39,15 @@ class SiteContentQuerySet(models.QuerySet[Any]):
 
 class SiteContent(
     TranslatableMixin,
+    WorkflowMixin,  # before DraftState and Revision (Wagtail's check E006)
     DraftStateMixin,
     LockableMixin,
     RevisionMixin,
     PreviewableMixin,
     models.Model,
 ):
-    """What every site-content snippet is: translatable, publishable, revisioned, lockable."""
+    """What every site-content snippet is: translatable, publishable, revisioned, lockable, and
+    able to go through an approval workflow."""
 
     objects = SiteContentQuerySet.as_manager()
 
