@@ -112,3 +112,27 @@ def test_without_approvers_only_a_superuser_may_approve(approval, editor):
     admin = UserFactory(is_superuser=True)
     assert approval.get_actions(hero, admin)
     assert approval.get_actions(hero, UserFactory(groups=["Approvers: Arabic"])) == []
+
+
+def test_nobody_but_the_locales_approvers_may_lock_and_nobody_unlocks_during_approval(
+    approval, arabic_approver, english_approver, editor
+):
+    hero = HeroFactory(locale=arabic(), title="بطل")
+    submitted(hero, editor)
+    assert approval.user_can_lock(hero, arabic_approver)
+    assert not approval.user_can_lock(hero, english_approver)
+    assert not approval.user_can_unlock(hero, arabic_approver)
+    assert "locale" in str(approval.get_description())
+
+
+def test_a_superuser_sees_everything_waiting_and_an_inactive_or_anonymous_user_nothing(
+    approval, arabic_approver, editor
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    state = submitted(HeroFactory(locale=arabic(), title="بطل"), editor)
+    admin = UserFactory(is_superuser=True)
+    assert list(approval.get_task_states_user_can_moderate(admin)) == [state.current_task_state]
+    arabic_approver.is_active = False
+    assert approval.get_actions(state.content_object, arabic_approver) == []
+    assert approval.get_actions(state.content_object, AnonymousUser()) == []

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import DatabaseError
 from django.utils import timezone
 from wagtail.models import Revision
 
@@ -183,3 +184,57 @@ def test_the_listing_shows_what_is_scheduled_as_such(site, editor_client):
     statuses = re.findall(r'class="w-status[^"]*">\s*([^<]+?)\s*<', listing)
     assert statuses.count("live + scheduled") == 1  # the live hero with a change coming
     assert statuses.count("scheduled") == 1  # the new one
+
+
+def test_an_expiry_that_fails_is_retried_and_the_sweep_goes_on(
+    site, django_capture_on_commit_callbacks, monkeypatch
+):
+    noor = site["noor"]
+    Partner.objects.filter(pk=noor.pk).update(expire_at=timezone.now() - timedelta(seconds=1))
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("storage unavailable")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Partner, "unpublish", broken)
+        assert swept(django_capture_on_commit_callbacks) == scheduler.Sweep(failed=1)
+    assert swept(django_capture_on_commit_callbacks) == scheduler.Sweep(expired=1)
+
+
+class OneRound:
+    """The worker's loop, run once in this thread and this test's transaction: its
+    connection handling is the worker's own business."""
+
+    def __init__(self, monkeypatch):
+        monkeypatch.setattr(scheduler, "close_old_connections", lambda: None)
+        monkeypatch.setattr(scheduler.connections, "close_all", lambda: None)
+        monkeypatch.setattr(scheduler._thread.stopping, "wait", self.stop)
+        scheduler._thread.stopping.clear()
+
+    def stop(self, seconds):
+        scheduler._thread.stopping.set()
+
+    def run(self):
+        scheduler._run(1.0)
+        scheduler._thread.stopping.clear()
+
+
+def test_the_workers_loop_sweeps_and_records_that_it_did(
+    site, monkeypatch, django_capture_on_commit_callbacks
+):
+    revision = schedule(HeroFactory(title="Looped"))
+    let_time_pass(revision)
+    with django_capture_on_commit_callbacks(execute=True):
+        OneRound(monkeypatch).run()
+    assert Hero.objects.get(title="Looped").live
+    assert SchedulerRun.objects.get().published == 1
+
+
+def test_the_workers_loop_outlives_a_database_that_does_not_answer(site, monkeypatch, caplog):
+    def unreachable(now=None):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(scheduler, "sweep", unreachable)
+    OneRound(monkeypatch).run()
+    assert "could not sweep" in caplog.text
+    assert not SchedulerRun.objects.exists()
