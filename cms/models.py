@@ -2,7 +2,7 @@
 
 from .cache.models import ContentGeneration
 from .delivery.models import PendingEdgePurge, UnfinishedPropagation
-from .editorial.models import LocaleApprovalTask, LocaleTeam, WebsiteCache
+from .editorial.models import Approval, LocaleApprovalTask, LocaleTeam, WebsiteCache
 from .images.models import PreparedImage
 from .scheduling.models import SchedulerRun
 from .webhooks.models import (
@@ -14,6 +14,7 @@ from .webhooks.models import (
 )
 
 __all__ = [
+    "Approval",
     "ContentGeneration",
     "LocaleApprovalTask",
     "LocaleTeam",

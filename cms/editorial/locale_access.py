@@ -38,15 +38,20 @@ def works_in_every_locale(user: User | AnonymousUser) -> bool:
 
 
 def team_locale_ids(user: User | AnonymousUser) -> frozenset[int]:
-    """Ids of the locales of the user's teams (remembered on the user for the request)."""
+    """Ids of the locales of the user's teams, as a member or as one of its approvers
+    (remembered on the user for the request)."""
     if not user.is_authenticated:
         return frozenset()
     if not hasattr(user, "_team_locale_ids"):
+        from django.db.models import Q
+
         from .models import LocaleTeam
 
         # Remembered on the user object itself, which declares no such attribute.
         user._team_locale_ids = frozenset(  # type: ignore[attr-defined]
-            LocaleTeam.objects.filter(group__user=user).values_list("locale_id", flat=True)
+            LocaleTeam.objects.filter(Q(group__user=user) | Q(approvers__user=user))
+            .values_list("locale_id", flat=True)
+            .distinct()
         )
     return cast(frozenset[int], user._team_locale_ids)  # type: ignore[attr-defined]
 
@@ -115,7 +120,7 @@ LOCALIZE_WRITES: dict[str | None, LocaleLookup] = {  # by URL name (None for unn
 }
 
 
-def _scoped_model(match: ResolverMatch) -> type[Model] | None:
+def scoped_model(match: ResolverMatch) -> type[Model] | None:
     """The site-content model an admin view works on, if its locale is scoped."""
     model = getattr(match.func, "view_initkwargs", {}).get("model")
     if model is None:
@@ -147,7 +152,7 @@ def written_locales(request: HttpRequest, match: ResolverMatch) -> Any:
         return lookup(request, match.kwargs)
     if "wagtailadmin_pages" in match.namespaces:
         return _page_locale(request, match.kwargs)
-    if model := _scoped_model(match):
+    if model := scoped_model(match):
         return _object_locale(request, model, match.url_name, match.kwargs)
     return []
 

@@ -5,8 +5,11 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Task, TaskState
 
@@ -22,6 +25,22 @@ class WebsiteCache(models.Model):
 
     def __str__(self) -> str:
         return "website cache"
+
+
+class Approval(models.Model):
+    """No table: carries the permission to publish without going through approval (the
+    Publishers group holds it; cms.editorial.approval reads it)."""
+
+    class Meta:
+        app_label = "cms"
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("publish_without_approval", _("Can publish, unpublish and reorder without approval"))
+        ]
+
+    def __str__(self) -> str:
+        return "approval"
 
 
 class LocaleTeam(models.Model):
@@ -142,12 +161,24 @@ class LocaleApprovalTask(Task):
         locales = approver_locale_ids(user)
         if not locales:
             return TaskState.objects.none()
-        mine = [
-            state.pk
-            for state in in_progress.select_related("workflow_state")
-            if getattr(state.workflow_state.content_object, "locale_id", None) in locales
-        ]
-        return in_progress.filter(pk__in=mine)
+        # In the database: per kind of content waiting, the states whose item is in one of
+        # the user's locales (a workflow state names its item by content type and text id).
+        mine = Q(pk__in=[])
+        kinds = in_progress.values_list("workflow_state__base_content_type", flat=True)
+        for content_type_id in set(kinds):
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            if model is None or not hasattr(model, "locale_id"):
+                continue
+            items = (
+                model._default_manager.filter(locale_id__in=locales)
+                .annotate(text_pk=Cast("pk", models.CharField()))
+                .values("text_pk")
+            )
+            mine |= Q(
+                workflow_state__base_content_type_id=content_type_id,
+                workflow_state__object_id__in=items,
+            )
+        return in_progress.filter(mine)
 
     @classmethod
     def get_description(cls) -> Any:

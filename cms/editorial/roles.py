@@ -1,4 +1,4 @@
-"""The editorial roles, as groups with Wagtail permissions.
+"""The editorial roles, as groups with Wagtail permissions, and the approval workflow.
 
 Applying them is idempotent and additive: permissions an administrator granted on top are
 kept, so running it again (every `migrate` does) never takes anything away.
@@ -7,11 +7,22 @@ kept, so running it again (every `migrate` does) never takes anything away.
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils import translation
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale, Page
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Locale,
+    Page,
+    Workflow,
+    WorkflowContentType,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from cms.delivery.sections import SECTIONS
 
@@ -83,7 +94,34 @@ TRANSLATORS = Role(
     collection_permissions=("wagtailimages.choose_image", "wagtaildocs.choose_document"),
 )
 
-ROLES = (EDITORS, TRANSLATORS)
+APPROVERS = Role(
+    name="Approvers",
+    description=(
+        "Approvers: review what editors and translators submit, preview it in the whole site, "
+        "approve it (it goes live, or is scheduled) or request changes. Only in the locales "
+        "they approve: add each approver to an 'Approvers: <language>' group too. Approving "
+        "needs no publish permission."
+    ),
+    permissions=("wagtailadmin.access_admin",),
+    # To open an item under review (the task lets only the item's approvers in).
+    snippet_actions=("change",),
+    collection_permissions=("wagtailimages.choose_image", "wagtaildocs.choose_document"),
+)
+
+PUBLISHERS = Role(
+    name="Publishers",
+    description=(
+        "Publishers: publish, unpublish, schedule and reorder without approval (with the "
+        "Editors' or Translators' role for the rest). Empty by default: everyone else "
+        "submits for approval."
+    ),
+    permissions=("cms.publish_without_approval",),
+    snippet_actions=("publish",),
+    reorders=True,
+    page_actions=("publish",),
+)
+
+ROLES = (EDITORS, TRANSLATORS, APPROVERS, PUBLISHERS)
 
 
 def _permission(dotted: str) -> Permission:
@@ -126,21 +164,40 @@ def apply_role(role: Role) -> Group:
 TEAM_PAGE_ACTIONS = ("add", "change", "publish")
 
 
-def team_name(locale: Locale) -> str:
+def _locale_group_name(role: str, locale: Locale) -> str:
     with translation.override("en"):
-        return f"Translators: {locale.get_display_name() or locale.language_code}"
+        return f"{role}: {locale.get_display_name() or locale.language_code}"
+
+
+def team_name(locale: Locale) -> str:
+    return _locale_group_name("Translators", locale)
+
+
+def approvers_name(locale: Locale) -> str:
+    return _locale_group_name(APPROVERS.name, locale)
 
 
 def apply_locale_team(locale: Locale) -> "LocaleTeam":
-    """The locale's team group, with page permissions on every root page in the locale."""
+    """The locale's team group, with page permissions on every root page in the locale, and
+    who approves its content: its own *Approvers: X* group, or with CMS_APPROVAL_PER_LOCALE
+    off the Approvers group itself (an administrator's choice, once made, is kept)."""
     from .models import LocaleTeam
 
     team = LocaleTeam.objects.filter(locale=locale).select_related("group").first()
     if team is None:
         group, _ = Group.objects.get_or_create(name=team_name(locale))
         team = LocaleTeam.objects.create(locale=locale, group=group)
+    if team.approvers_id is None:
+        name = approvers_name(locale) if settings.CMS_APPROVAL_PER_LOCALE else APPROVERS.name
+        team.approvers, _ = Group.objects.get_or_create(name=name)
+        team.save(update_fields=["approvers"])
+    workflow = approval_workflow()
     for page in Page.objects.filter(depth=2, locale=locale):
         grant_team_page_permissions(team.group, page)
+        if workflow is not None:
+            # The nearest assignment wins: this shadows Wagtail's default workflow on the
+            # tree's root without touching it.
+            WorkflowPage.objects.get_or_create(page=page, defaults={"workflow": workflow})
     return team
 
 
@@ -151,8 +208,37 @@ def grant_team_page_permissions(group: Group, page: Page) -> None:
         )
 
 
+# The workflow site content and the home pages go through (cms.editorial.approval).
+APPROVAL_WORKFLOW = "Marketing approval"
+
+
+def approval_workflow() -> Workflow | None:
+    return Workflow.objects.filter(name=APPROVAL_WORKFLOW).first()
+
+
+def apply_approval_workflow() -> Workflow:
+    """The *Marketing approval* workflow, with one step approved by the item's locale
+    approvers, assigned to every site-content snippet (and, in apply_locale_team, to each
+    locale's home page). Made once: an administrator's later changes in Settings → Workflows
+    (another step, an assignment removed) are theirs to keep."""
+    from .models import LocaleApprovalTask
+
+    workflow = approval_workflow()
+    if workflow is not None:
+        return workflow
+    workflow = Workflow.objects.create(name=APPROVAL_WORKFLOW)
+    task, _ = LocaleApprovalTask.objects.get_or_create(name="Approval in the item's locale")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    for content_type in ContentType.objects.get_for_models(*SITE_CONTENT_SNIPPETS).values():
+        WorkflowContentType.objects.get_or_create(
+            content_type=content_type, defaults={"workflow": workflow}
+        )
+    return workflow
+
+
 def apply_roles() -> list[Group]:
     groups = [apply_role(role) for role in ROLES]
+    apply_approval_workflow()
     for locale in Locale.objects.all():
         apply_locale_team(locale)
     return groups

@@ -257,6 +257,16 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Approval (cms/editorial/approval.py): approving publishes as the approver, who needs no
+# publish permission of their own. Items are approved by their own locale's approvers
+# ("Approvers: Arabic"), or with CMS_APPROVAL_PER_LOCALE off by the one Approvers group.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.editorial.approval.publish_approved"
+CMS_APPROVAL_PER_LOCALE = env.bool("CMS_APPROVAL_PER_LOCALE", default=True)
+# Workflow notifications (submitted, approved, changes requested) go by mail, through
+# EMAIL_URL as django-environ reads it (smtp+tls://user:password@host:587).
+if _email_url := env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url_config(_email_url))
+DEFAULT_FROM_EMAIL = env.str("CMS_FROM_EMAIL", default="cms@localhost")
 
 # Image uploads: raster formats only (no SVG: it can carry scripts), bounded size and pixels.
 # The renditions the payload serves are declared per slot in cms/images/slots.py.

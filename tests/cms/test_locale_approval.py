@@ -1,33 +1,21 @@
 """The approval step that follows an item's locale (cms.editorial.models.LocaleApprovalTask):
-the approvers of the item's locale team act on it, nobody else, whatever id they post. The
-workflow it belongs to, who is in which group and the refusal of direct publishing come with
-the roles; here the task is set up by hand, as an administrator would in Settings → Workflows."""
+the approvers of the item's locale team act on it, nobody else, whatever id they post. It is
+the one step of the *Marketing approval* workflow the roles set up on migrate
+(tests/cms/test_approval.py)."""
 
 import pytest
-from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from wagtail.models import TaskState, Workflow, WorkflowContentType, WorkflowTask
+from wagtail.models import TaskState
 
 from cms.editorial.models import LocaleApprovalTask, LocaleTeam
-from sitecontent.models import Hero
-from tests.factories import HeroFactory, UserFactory, arabic, english
+from tests.factories import HeroFactory, UserFactory, arabic
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def approval(db):
-    """One workflow for heroes with one locale approval step; an approvers group per locale."""
-    task = LocaleApprovalTask.objects.create(name="Locale approval")
-    workflow = Workflow.objects.create(name="Marketing approval")
-    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    WorkflowContentType.objects.create(
-        workflow=workflow, content_type=ContentType.objects.get_for_model(Hero)
-    )
-    for locale, name in ((arabic(), "Approvers: Arabic"), (english(), "Approvers: English")):
-        LocaleTeam.objects.filter(locale=locale).update(approvers=Group.objects.create(name=name))
-    return task
+    return LocaleApprovalTask.objects.get()
 
 
 @pytest.fixture

@@ -6,7 +6,10 @@ from cms.editorial.roles import ROLES, apply_roles
 
 
 class Command(BaseCommand):
-    help = "Create or complete the Editors and Translators groups (idempotent, additive)."
+    help = (
+        "Create or complete the Editors, Translators, Approvers and Publishers groups, the "
+        "locale teams and the approval workflow (idempotent, additive)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         apply_roles()
