@@ -3,11 +3,14 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.urls import ResolverMatch
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 
+from .editorial.approval import REFUSAL, needs_approval
 from .editorial.locale_access import SAFE_METHODS, may_write
 from .security import is_trusted_proxy
 
@@ -76,3 +79,38 @@ class LocaleAccessMiddleware:
         if not may_write(request, cast(ResolverMatch, request.resolver_match)):
             raise PermissionDenied
         return None
+
+
+class ApprovalMiddleware:
+    """Refuses (403) an admin write that would change the live site (publish, unpublish,
+    unschedule, reorder, …: cms.editorial.approval) from someone who needs approval for it,
+    before the view runs: nothing is saved, and the answer says why instead of Wagtail's
+    quiet "saved as draft"."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
+        if request.method in SAFE_METHODS or not request.user.is_authenticated:
+            return None
+        if not needs_approval(request, cast(ResolverMatch, request.resolver_match)):
+            return None
+        if request.headers.get("X-Requested-With") == "XMLHttpRequest" or (
+            "application/json" in request.headers.get("Accept", "")
+        ):
+            return JsonResponse({"success": False, "error": REFUSAL}, status=403)
+        back = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+            back = request.path
+        return render(
+            request, "cms/approval/refused.html", {"message": REFUSAL, "back": back}, status=403
+        )

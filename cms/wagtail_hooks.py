@@ -15,7 +15,7 @@ from wagtail.snippets.action_menu import ActionMenuItem
 from home.fields import DRAW_IMAGE
 from home.models import RENDER_PAGE
 from sitecontent.models import SITE_PREVIEW, SiteContent
-from sitecontent.permissions import LOCALES_OF_USER
+from sitecontent.permissions import LOCALES_OF_USER, PUBLISHES_WITHOUT_APPROVAL
 
 from .delivery.build import draw_image
 from .editorial import (
@@ -23,6 +23,7 @@ from .editorial import (
     scheduling_admin,  # noqa: F401 (registers the dashboard's scheduler warning)
     webhooks_admin,  # noqa: F401 (registers Settings → Webhooks)
 )
+from .editorial.approval import publishes_without_approval
 from .editorial.locale_access import locales_of_user
 from .editorial.preview import may_preview
 from .editorial.views import (
@@ -41,6 +42,21 @@ SITE_PREVIEW.provide(render_site_preview)
 DRAW_IMAGE.provide(draw_image)
 # Where each person may work with site content: the locales of their teams.
 LOCALES_OF_USER.provide(locales_of_user)
+# Who publishes without approval: the rest submit for it (cms/editorial/approval.py).
+PUBLISHES_WITHOUT_APPROVAL.provide(publishes_without_approval)
+
+
+PAGE_LIVE_ACTIONS = frozenset({"action-publish", "action-unpublish"})
+
+
+@hooks.register("construct_page_action_menu")
+def hide_page_publishing_from_those_who_need_approval(
+    menu_items: list[Any], request: HttpRequest, context: dict[str, Any]
+) -> None:
+    # Snippets are hidden by their permission policy; a page's buttons follow Wagtail's page
+    # permissions, which translators keep for wagtail-localize's editor.
+    if not publishes_without_approval(request.user):
+        menu_items[:] = [item for item in menu_items if item.name not in PAGE_LIVE_ACTIONS]
 
 
 @hooks.register("register_admin_urls")

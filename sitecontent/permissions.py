@@ -16,6 +16,14 @@ LOCALES_OF_USER = Provider(
     "sitecontent_locales_of_user", "every translator would work in every locale"
 )
 
+# fn(user) -> whether the user may change what is live without approval. Everyone else saves
+# drafts and submits them: publishing, unpublishing, unscheduling and reordering are hidden
+# from them (and refused on the server by the headless layer's approval gate).
+PUBLISHES_WITHOUT_APPROVAL = Provider(
+    "sitecontent_publishes_without_approval", "every editor would publish without approval"
+)
+LIVE_ACTIONS = frozenset({"publish", "reorder"})
+
 # Actions that only read: not scoped, so a translator can open the source they translate from.
 READ_ACTIONS = frozenset({"view"})
 
@@ -33,7 +41,13 @@ def works_in(user, locale_id):
 
 
 class LocaleScopedPermissionPolicy(ModelPermissionPolicy):
-    """Django model permissions, granted on an object only in the locales the user works in."""
+    """Django model permissions, granted on an object only in the locales the user works in;
+    publishing and reordering only to those who may do so without approval."""
+
+    def user_has_permission(self, user, action):
+        return super().user_has_permission(user, action) and (
+            action not in LIVE_ACTIONS or PUBLISHES_WITHOUT_APPROVAL(user)
+        )
 
     def user_has_permission_for_instance(self, user, action, instance):
         return self.user_has_permission(user, action) and (

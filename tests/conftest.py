@@ -91,6 +91,12 @@ def editor(db):
 
 
 @pytest.fixture
+def publisher(db):
+    """An editor who also publishes without approval (the Publishers group)."""
+    return UserFactory(groups=["Editors", "Publishers"])
+
+
+@pytest.fixture
 def translator(db):
     return UserFactory(groups=["Translators", ARABIC_TEAM])
 
@@ -98,6 +104,12 @@ def translator(db):
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def publisher_client(client, publisher):
+    client.force_login(publisher)
     return client
 
 

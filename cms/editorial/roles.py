@@ -55,10 +55,11 @@ class Role:
 EDITORS = Role(
     name="Editors",
     description=(
-        "Marketing editors: create, edit, reorder, publish, unpublish and delete site content "
-        "(announcements, menu, heroes, partners, footer links, SEO) and pages; upload and "
-        "edit images and documents; edit the social media settings; submit and sync "
-        "translations; refresh the website cache. In every locale."
+        "Marketing editors: create, edit and delete site content (announcements, menu, "
+        "heroes, partners, footer links, SEO) and pages, and submit them for approval; "
+        "upload and edit images and documents; edit the social media settings; submit and "
+        "sync translations; refresh the website cache. In every locale. Publishing, "
+        "unpublishing and reordering go through approval (or the Publishers group)."
     ),
     permissions=(
         "wagtailadmin.access_admin",
@@ -67,9 +68,8 @@ EDITORS = Role(
         "sitecontent.change_socialmediasettings",
         "cms.refresh_website_cache",
     ),
-    snippet_actions=("add", "change", "delete", "publish", "lock", "unlock"),
-    reorders=True,
-    page_actions=("add", "change", "publish", "lock", "unlock"),
+    snippet_actions=("add", "change", "delete", "lock", "unlock"),
+    page_actions=("add", "change", "lock", "unlock"),
     collection_permissions=(
         "wagtailimages.add_image",
         "wagtailimages.change_image",

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "cms.delivery.propagation.EdgePurgeMiddleware",
     # After authentication: refuses admin writes outside the user's locales.
     "cms.middleware.LocaleAccessMiddleware",
+    # Then refuses changes to the live site from those who need approval for them.
+    "cms.middleware.ApprovalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: answers 429 to a locked-out login.
     "axes.middleware.AxesMiddleware",

@@ -84,15 +84,28 @@ def log_in(page, user):
 
 
 def publish_in_editor(page):
-    """Publish what the open edit view holds, from its action menu, as an editor does."""
+    """Publish what the open edit view holds, from its action menu, as a publisher does."""
     page.locator("[data-w-dropdown-target=toggle]").last.click()
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.get_by_text("published", exact=False).first).to_be_visible()
 
 
 @pytest.fixture
 def editor_user():
     return UserFactory(username="editor", password=PASSWORD, groups=["Editors"])
+
+
+@pytest.fixture
+def publisher_user():
+    """An editor who also publishes without approval (the Publishers group)."""
+    return UserFactory(username="publisher", password=PASSWORD, groups=["Editors", "Publishers"])
+
+
+@pytest.fixture
+def english_approver_user():
+    return UserFactory(
+        username="approver", password=PASSWORD, groups=["Approvers", "Approvers: English"]
+    )
 
 
 @pytest.fixture

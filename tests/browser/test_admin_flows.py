@@ -38,8 +38,8 @@ def website_data(page, locale="en"):
     return response.json()["data"]
 
 
-def test_an_editor_uploads_an_image_sets_its_focal_point_and_publishes_a_hero(
-    page, editor_user, tmp_path
+def test_a_publisher_uploads_an_image_sets_its_focal_point_and_publishes_a_hero(
+    page, publisher_user, tmp_path
 ):
     from wagtail.images import get_image_model
 
@@ -47,7 +47,7 @@ def test_an_editor_uploads_an_image_sets_its_focal_point_and_publishes_a_hero(
 
     picture = tmp_path / "dunes.png"
     picture.write_bytes(image_bytes(2400, 1200))
-    log_in(page, editor_user)
+    log_in(page, publisher_user)
 
     # Upload.
     page.goto("/admin/images/add/")
@@ -90,7 +90,7 @@ def test_an_editor_uploads_an_image_sets_its_focal_point_and_publishes_a_hero(
     assert heroes[0]["image"]["alt"] == "Dunes at sunrise"
 
 
-def test_an_editor_reorders_partners_by_drag_and_drop_for_every_locale(page, editor_user):
+def test_a_publisher_reorders_partners_by_drag_and_drop_for_every_locale(page, publisher_user):
     from wagtail.models import Locale
 
     from tests.factories import PartnerFactory, publish, translate
@@ -98,7 +98,7 @@ def test_an_editor_reorders_partners_by_drag_and_drop_for_every_locale(page, edi
     arabic = Locale.objects.get(language_code="ar")
     for name, arabic_name in (("Noor", "نور"), ("Falcon", "فالكون"), ("Palm", "النخلة")):
         translate(publish(PartnerFactory(name=name)), arabic, name=arabic_name)
-    log_in(page, editor_user)
+    log_in(page, publisher_user)
     page.goto("/admin/snippets/sitecontent/partner/?ordering=sort_order")
     handles = page.locator("[data-w-orderable-target=handle]")
     expect(handles).to_have_count(6)  # three partners, each with its Arabic translation
@@ -156,7 +156,7 @@ def test_a_translator_translates_a_hero_into_arabic_and_publishes_it(page, trans
 
 
 def test_a_synced_source_change_is_flagged_in_the_status_report_until_translated(
-    page, editor_user
+    page, publisher_user
 ):
     from wagtail.models import Locale
     from wagtail_localize.models import Translation
@@ -169,7 +169,7 @@ def test_a_synced_source_change_is_flagged_in_the_status_report_until_translated
     translate_strings(translation, {"Clean power": "طاقة نظيفة", "Solar": "شمسية", "Go": "انطلق"})
     translation.save_target(publish=True)
     report = "/admin/reports/translation-status/"
-    log_in(page, editor_user)
+    log_in(page, publisher_user)
 
     # The editor changes the English title and publishes it.
     page.goto(f"/admin/snippets/sitecontent/hero/edit/{hero.pk}/")

@@ -26,19 +26,19 @@ def frontend(settings):
     receiver.stop()
 
 
-def test_an_editor_publishes_a_hero_and_sees_it_live_everywhere(page, editor_user, frontend):
+def test_a_publisher_publishes_a_hero_and_sees_it_live_everywhere(page, publisher_user, frontend):
     from cms.webhooks.models import PublishReceipt
     from cms.webhooks.tasks import dispatch
     from tests.factories import HeroFactory, publish
 
     hero = publish(HeroFactory(title="Clean power"))
     edit = f"/admin/snippets/sitecontent/hero/edit/{hero.pk}/"
-    log_in(page, editor_user)
+    log_in(page, publisher_user)
 
     page.goto(edit)
     page.fill("#id_title", "Cleaner power")
     publish_in_editor(page)
-    receipt = PublishReceipt.objects.get(user=editor_user)
+    receipt = PublishReceipt.objects.get(user=publisher_user)
     assert receipt.items.get().object_id == str(hero.pk)
 
     # Before the worker runs, the hero's status panel says the frontend is still to be told.
@@ -62,7 +62,7 @@ def test_an_editor_publishes_a_hero_and_sees_it_live_everywhere(page, editor_use
     page.goto("/admin/")
     expect(page.get_by_role("heading", name="Recent publishes")).to_be_visible()
     row = page.get_by_role("row").filter(has_text="Cleaner power")
-    expect(row).to_contain_text("editor")
+    expect(row).to_contain_text("publisher")
     expect(row).to_contain_text(re.compile(r"Live everywhere \d+\.\d s after publishing"))
     row.get_by_role("link").first.click()
     page.wait_for_url(f"**/admin/publish-receipts/{receipt.pk}/")

@@ -108,14 +108,14 @@ def test_a_phone_gets_the_heroes_art_directed_crop(page, media, demo):
         assert any(img["currentSrc"] in source["srcset"] for source in phone_sources), img
 
 
-def test_a_publish_in_the_admin_shows_on_the_reference_site(page, demo, editor_user):
+def test_a_publish_in_the_admin_shows_on_the_reference_site(page, demo, publisher_user):
     from sitecontent.models import Hero
 
     hero = Hero.objects.get(locale__language_code="en", title="From rooftop to grid")
     page.goto("/en/")  # the reference site is read, and its payload cached
     expect(page.locator("section.hero h2").nth(1)).to_have_text("From rooftop to grid")
 
-    log_in(page, editor_user)
+    log_in(page, publisher_user)
     page.goto(f"/admin/snippets/sitecontent/hero/edit/{hero.pk}/")
     page.fill("#id_title", "From every rooftop to the grid")
     publish_in_editor(page)

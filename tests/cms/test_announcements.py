@@ -152,8 +152,8 @@ def test_the_translation_status_counts_announcements(site):
     assert status_for("ar")["kinds"]["announcement"]["missing"] == ["Untranslated"]
 
 
-def test_editors_create_and_publish_one_in_the_admin(client, site):
-    client.force_login(UserFactory(groups=["Editors"]))
+def test_publishers_create_and_publish_one_in_the_admin(client, site):
+    client.force_login(UserFactory(groups=["Editors", "Publishers"]))
     url = reverse("wagtailsnippets_sitecontent_announcement:add")
     response = client.post(
         url,
@@ -176,4 +176,4 @@ def test_translators_may_translate_but_not_reorder_announcements(site):
     translator = UserFactory(groups=["Translators", ARABIC_TEAM])
     assert translator.has_perm("sitecontent.change_announcement")
     assert not translator.has_perm("sitecontent.reorder_announcement")
-    assert UserFactory(groups=["Editors"]).has_perm("sitecontent.reorder_announcement")
+    assert UserFactory(groups=["Publishers"]).has_perm("sitecontent.reorder_announcement")

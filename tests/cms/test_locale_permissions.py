@@ -8,7 +8,7 @@ the user, made directly, and answered 403 with nothing changed.
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from wagtail.models import Locale, Page
 from wagtail.permissions import policy_registry
@@ -54,11 +54,14 @@ def french(db):
 
 @pytest.fixture
 def arabic_editor(db):
-    """Everything an Editor may do with content, but only in Arabic: so the refusals below
-    come from the locale rule, not from a missing role permission."""
+    """Everything an Editor and a Publisher may do with content, but only in Arabic: so the
+    refusals below come from the locale rule, not from a missing role permission or from
+    approval."""
     group = Group.objects.create(name="Arabic editors")
     group.permissions.set(
-        Group.objects.get(name="Editors").permissions.exclude(codename="work_in_every_locale")
+        Permission.objects.filter(group__name__in=["Editors", "Publishers"]).exclude(
+            codename="work_in_every_locale"
+        )
     )
     return UserFactory(groups=["Arabic editors", ARABIC_TEAM])
 
@@ -139,12 +142,26 @@ def test_opening_the_english_edit_form_gets_wagtails_refusal_but_history_is_read
     assert translator_client.get(snippet_url("history", english_hero.pk)).status_code == 200
 
 
-def test_a_translator_edits_and_publishes_arabic(translator_client, arabic_hero):
+def test_a_translator_edits_arabic_and_the_arabic_approvers_publish_it(
+    translator_client, arabic_hero
+):
     response = translator_client.post(
         snippet_url("edit", arabic_hero.pk),
-        hero_form(arabic_hero, title="طاقة أنظف", **{"action-publish": "1"}),
+        hero_form(arabic_hero, title="طاقة أنظف", **{"action-submit": "1"}),
     )
     assert response.status_code == 302
+    assert Hero.objects.get(pk=arabic_hero.pk).title == "طاقة نظيفة"  # live until approved
+
+    translator_client.force_login(UserFactory(groups=["Approvers", "Approvers: Arabic"]))
+    task_state = Hero.objects.get(pk=arabic_hero.pk).current_workflow_task_state
+    response = translator_client.post(
+        reverse(
+            "wagtailsnippets_sitecontent_hero:workflow_action",
+            args=[arabic_hero.pk, "approve", task_state.pk],
+        ),
+        {"comment": ""},
+    )
+    assert response.status_code == 302, response.content
     arabic_hero.refresh_from_db()
     assert (arabic_hero.title, arabic_hero.live) == ("طاقة أنظف", True)
 
@@ -212,13 +229,17 @@ def test_reordering_moves_every_locale_so_it_needs_them_all(arabic_editor_client
 def test_the_policy_lists_only_objects_in_the_users_locales(translator, english_hero, arabic_hero):
     policy = policy_registry.get_by_type(Hero)
     assert list(policy.instances_user_has_permission_for(translator, "change")) == [arabic_hero]
-    assert policy.user_has_permission_for_instance(translator, "publish", arabic_hero)
-    assert not policy.user_has_permission_for_instance(translator, "publish", english_hero)
+    assert policy.user_has_permission_for_instance(translator, "change", arabic_hero)
+    assert not policy.user_has_permission_for_instance(translator, "change", english_hero)
+    # Publishing goes through approval, in any locale.
+    assert not policy.user_has_permission_for_instance(translator, "publish", arabic_hero)
 
 
-def test_editors_keep_every_locale(editor_client, english_hero, arabic_hero):
+def test_publishers_in_the_editors_role_keep_every_locale(
+    publisher_client, english_hero, arabic_hero
+):
     for hero in (english_hero, arabic_hero):
-        response = editor_client.post(
+        response = publisher_client.post(
             snippet_url("edit", hero.pk),
             hero_form(hero, title="Edited", **{"action-publish": "1"}),
         )
@@ -317,12 +338,21 @@ def page_form(page, **fields):
     )
 
 
-def test_a_translator_edits_and_publishes_the_arabic_home_page(translator_client, arabic_home):
+def test_a_translator_edits_the_arabic_home_page_and_the_arabic_approvers_publish_it(
+    translator_client, arabic_home
+):
     response = translator_client.post(
         reverse("wagtailadmin_pages:edit", args=[arabic_home.pk]),
-        {**page_form(arabic_home, title="الرئيسية"), "action-publish": "1"},
+        {**page_form(arabic_home, title="الرئيسية"), "action-submit": "1"},
     )
     assert response.status_code == 302
+
+    translator_client.force_login(UserFactory(groups=["Approvers", "Approvers: Arabic"]))
+    task_state = HomePage.objects.get(pk=arabic_home.pk).current_workflow_task_state
+    approve = reverse(
+        "wagtailadmin_pages:workflow_action", args=[arabic_home.pk, "approve", task_state.pk]
+    )
+    assert translator_client.post(approve, {"comment": ""}).status_code == 302
     assert HomePage.objects.get(pk=arabic_home.pk).title == "الرئيسية"
 
 

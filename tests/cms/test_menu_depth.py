@@ -136,8 +136,9 @@ def edit_form(client, item):
 
 
 def test_a_too_deep_item_opens_under_the_item_the_menu_shows_it_under_and_stays_there(
-    editor_client, three
+    publisher_client, three
 ):
+    editor_client = publisher_client
     top, middle, bottom = three
     nest(middle, top)
     nest(bottom, middle)

@@ -15,7 +15,15 @@ def codenames(group):
     return set(group.permissions.values_list("codename", flat=True))
 
 
-def test_editors_manage_site_content_pages_and_images():
+def page_codenames(group):
+    return set(
+        GroupPagePermission.objects.filter(group=group).values_list(
+            "permission__codename", flat=True
+        )
+    )
+
+
+def test_editors_manage_site_content_pages_and_images_and_submit_them_for_approval():
     editors = Group.objects.get(name="Editors")
     assert {
         "access_admin",
@@ -23,17 +31,14 @@ def test_editors_manage_site_content_pages_and_images():
         "add_hero",
         "change_hero",
         "delete_hero",
-        "publish_hero",
-        "reorder_hero",
-        "publish_siteseo",
+        "change_siteseo",
         "change_socialmediasettings",
     } <= codenames(editors)
-    page_perms = set(
-        GroupPagePermission.objects.filter(group=editors).values_list(
-            "permission__codename", flat=True
-        )
-    )
-    assert {"add_page", "change_page", "publish_page"} <= page_perms
+    assert not {p for p in codenames(editors) if p.startswith(("publish_", "reorder_"))}
+    assert not (codenames(editors) & {"publish_without_approval"})
+    page_perms = page_codenames(editors)
+    assert {"add_page", "change_page"} <= page_perms
+    assert "publish_page" not in page_perms
     collection_perms = set(
         GroupCollectionPermission.objects.filter(group=editors).values_list(
             "permission__codename", flat=True
@@ -51,6 +56,22 @@ def test_translators_translate_and_publish_but_never_delete_or_reorder():
         "work_in_every_locale" not in perms
     )  # locales come with a team (test_locale_permissions)
     assert "work_in_every_locale" in codenames(Group.objects.get(name="Editors"))
+
+
+def test_publishers_publish_unpublish_and_reorder_without_approval():
+    publishers = Group.objects.get(name="Publishers")
+    assert {"publish_without_approval", "publish_hero", "reorder_hero", "publish_siteseo"} <= (
+        codenames(publishers)
+    )
+    assert page_codenames(publishers) == {"publish_page"}
+    assert not publishers.user_set.exists()  # nobody, until an administrator says who
+
+
+def test_approvers_open_what_they_approve_and_publish_nothing_themselves():
+    approvers = Group.objects.get(name="Approvers")
+    assert {"access_admin", "change_hero"} <= codenames(approvers)
+    assert not {p for p in codenames(approvers) if p.startswith(("publish", "reorder_"))}
+    assert not page_codenames(approvers)
 
 
 def test_role_permissions_reach_the_users():
@@ -96,3 +117,25 @@ def test_upgrading_takes_the_old_root_page_grant_away_from_translators():
     )
     migration.translators_lose_pages_of_every_locale(apps, None)
     assert not GroupPagePermission.objects.filter(group=translators).exists()
+
+
+def test_upgrading_takes_direct_publishing_away_from_the_editors_once():
+    """Sites made before approval: migration 0015 takes back what Editors were given then."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("cms.migrations.0015_editors_publish_through_approval")
+    editors = Group.objects.get(name="Editors")
+    publishers = Group.objects.get(name="Publishers")
+    editors.permissions.add(*publishers.permissions.filter(codename__startswith="publish_hero"))
+    editors.permissions.add(*publishers.permissions.filter(codename="reorder_partner"))
+    root = GroupPagePermission.objects.filter(group=publishers).get()
+    GroupPagePermission.objects.create(group=editors, page=root.page, permission=root.permission)
+    kept = codenames(editors) - {"publish_hero", "reorder_partner"}
+
+    migration.take_back_direct_publishing(apps, None)
+
+    assert codenames(editors) == kept
+    assert "publish_page" not in page_codenames(editors)
+    assert codenames(publishers) >= {"publish_hero", "reorder_partner"}

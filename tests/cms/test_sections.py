@@ -72,8 +72,10 @@ def test_every_snippet_section_is_scoped_to_locales_and_granted_to_the_roles(sec
     assert isinstance(policy, LocaleScopedPermissionPolicy)
     name = section.model._meta.model_name
     editor = factories.UserFactory(groups=["Editors"])
+    publisher = factories.UserFactory(groups=["Publishers"])
     translator = factories.UserFactory(groups=["Translators", factories.ARABIC_TEAM])
-    assert editor.has_perms([f"sitecontent.publish_{name}", f"sitecontent.delete_{name}"])
+    assert editor.has_perms([f"sitecontent.change_{name}", f"sitecontent.delete_{name}"])
+    assert publisher.has_perm(f"sitecontent.publish_{name}")
     assert translator.has_perm(f"sitecontent.change_{name}")
     assert not translator.has_perm(f"sitecontent.delete_{name}")
 

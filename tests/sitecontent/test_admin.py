@@ -77,7 +77,8 @@ def test_editors_open_the_create_and_edit_views(editor_client, model_name):
     assert editor_client.get(url(model_name, "edit", item.pk)).status_code == 200
 
 
-def test_an_editor_creates_a_hero_as_a_draft_then_publishes_it(editor_client):
+def test_a_publisher_creates_a_hero_as_a_draft_then_publishes_it(publisher_client):
+    editor_client = publisher_client
     image = ImageFactory()
     form = {
         "title": "Clean power",
@@ -143,9 +144,11 @@ def test_translators_cannot_delete_site_content(translator_client):
 DRAG_HANDLE = 'data-w-orderable-target="handle"'
 
 
-def test_only_editors_get_drag_and_drop_ordering(editor_client, translator, client):
+def test_only_publishers_get_drag_and_drop_ordering(publisher, editor, translator, client):
     publish(PartnerFactory())
     listing = url("partner", "list") + "?ordering=sort_order"
-    assert DRAG_HANDLE in editor_client.get(listing).text
-    client.force_login(translator)
-    assert DRAG_HANDLE not in client.get(listing).text
+    client.force_login(publisher)
+    assert DRAG_HANDLE in client.get(listing).text
+    for user in (editor, translator):
+        client.force_login(user)
+        assert DRAG_HANDLE not in client.get(listing).text

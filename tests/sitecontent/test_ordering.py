@@ -57,11 +57,11 @@ def test_moving_returns_only_the_groups_whose_order_changed(partners_in_both_loc
 
 
 def test_reordering_in_the_admin_listing_applies_to_every_locale(
-    editor_client, partners_in_both_locales, en, ar
+    publisher_client, partners_in_both_locales, en, ar
 ):
     (p0, _p1, p2), _ = partners_in_both_locales
     url = reverse("wagtailsnippets_sitecontent_partner:reorder", args=[p2.pk])
-    response = editor_client.post(f"{url}?position={listing_position(p0)}")
+    response = publisher_client.post(f"{url}?position={listing_position(p0)}")
     assert response.status_code == 200
     assert response.json() == {"success": True}
     assert names(en) == ["P2", "P0", "P1"]
