@@ -21,6 +21,7 @@ from .delivery.build import draw_image
 from .editorial import (
     receipts_admin,  # noqa: F401 (registers its hooks: publish receipts)
     scheduling_admin,  # noqa: F401 (registers the dashboard's scheduler warning)
+    translation_review,  # noqa: F401 (registers Submit for review in the translation editor)
     webhooks_admin,  # noqa: F401 (registers Settings → Webhooks)
 )
 from .editorial.approval import publishes_without_approval

@@ -84,12 +84,15 @@ EDITORS = Role(
 TRANSLATORS = Role(
     name="Translators",
     description=(
-        "Translators: translate site content and pages with wagtail-localize, edit and publish "
-        "translations, choose images. They cannot delete anything, nor upload images. Only in "
-        "the locales of their teams: add each translator to a locale team group too."
+        "Translators: translate site content and pages with wagtail-localize and submit "
+        "translations for review in their locale (or publish them, with "
+        "CMS_TRANSLATIONS_NEED_REVIEW off), choose images. They cannot delete anything, nor "
+        "upload images. Only in the locales of their teams: add each translator to a locale "
+        "team group too."
     ),
     permissions=("wagtailadmin.access_admin", "wagtail_localize.submit_translation"),
-    snippet_actions=("add", "change", "publish"),
+    # Publishing comes with apply_translation_publishing, when translations need no review.
+    snippet_actions=("add", "change"),
     # No page permissions here: those come with each locale team, on that locale's pages.
     collection_permissions=("wagtailimages.choose_image", "wagtaildocs.choose_document"),
 )
@@ -160,8 +163,17 @@ def apply_role(role: Role) -> Group:
     return group
 
 
-# What a locale team may do with the pages of its locale (on the locale's root pages).
-TEAM_PAGE_ACTIONS = ("add", "change", "publish")
+# What a locale team may do with the pages of its locale (on the locale's root pages), and
+# publish them too when translations need no review.
+TEAM_PAGE_ACTIONS = ("add", "change")
+
+
+def translators_publish() -> bool:
+    return not settings.CMS_TRANSLATIONS_NEED_REVIEW
+
+
+def team_page_actions() -> tuple[str, ...]:
+    return (*TEAM_PAGE_ACTIONS, "publish") if translators_publish() else TEAM_PAGE_ACTIONS
 
 
 def _locale_group_name(role: str, locale: Locale) -> str:
@@ -202,7 +214,7 @@ def apply_locale_team(locale: Locale) -> "LocaleTeam":
 
 
 def grant_team_page_permissions(group: Group, page: Page) -> None:
-    for action in TEAM_PAGE_ACTIONS:
+    for action in team_page_actions():
         GroupPagePermission.objects.get_or_create(
             group=group, page=page, permission=_permission(f"wagtailcore.{action}_page")
         )
@@ -236,8 +248,27 @@ def apply_approval_workflow() -> Workflow:
     return workflow
 
 
+def apply_translation_publishing() -> None:
+    """Translators publish their translations directly only while translations need no
+    review (CMS_TRANSLATIONS_NEED_REVIEW off): the Translators' snippet publish and the
+    teams' page publish follow the setting, granted or taken back on every migrate."""
+    translators = Group.objects.get(name=TRANSLATORS.name)
+    publish = Permission.objects.filter(
+        content_type__in=ContentType.objects.get_for_models(*SITE_CONTENT_SNIPPETS).values(),
+        codename__startswith="publish_",
+    )
+    if translators_publish():
+        translators.permissions.add(*publish)
+        return  # the teams' page publish comes with apply_locale_team
+    translators.permissions.remove(*publish)
+    GroupPagePermission.objects.filter(
+        group__locale_team__isnull=False, permission=_permission("wagtailcore.publish_page")
+    ).delete()
+
+
 def apply_roles() -> list[Group]:
     groups = [apply_role(role) for role in ROLES]
+    apply_translation_publishing()
     apply_approval_workflow()
     for locale in Locale.objects.all():
         apply_locale_team(locale)

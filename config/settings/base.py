@@ -147,7 +147,11 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         # Wagtail admin templates the project extends: searched before the apps' templates,
         # since cms comes after wagtail.admin in INSTALLED_APPS (cms/editorial/receipts_admin.py).
-        "DIRS": [BASE_DIR / "cms" / "templates" / "cms" / "receipts" / "overrides"],
+        "DIRS": [
+            BASE_DIR / "cms" / "templates" / "cms" / "receipts" / "overrides",
+            # wagtail-localize's translation editor, with the review bar (translation_review).
+            BASE_DIR / "cms" / "templates" / "cms" / "approval" / "overrides",
+        ],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -158,7 +162,10 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
             ],
             # {% load publish_receipts %}: the tags of the admin's publish receipts.
-            "libraries": {"publish_receipts": "cms.editorial.receipts_admin"},
+            "libraries": {
+                "publish_receipts": "cms.editorial.receipts_admin",
+                "translation_review": "cms.editorial.translation_review",
+            },
         },
     },
 ]
@@ -264,6 +271,9 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # ("Approvers: Arabic"), or with CMS_APPROVAL_PER_LOCALE off by the one Approvers group.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.editorial.approval.publish_approved"
 CMS_APPROVAL_PER_LOCALE = env.bool("CMS_APPROVAL_PER_LOCALE", default=True)
+# Translators submit their work for review in its locale instead of publishing it
+# (cms/editorial/translation_review.py); off, they publish from the translation editor.
+CMS_TRANSLATIONS_NEED_REVIEW = env.bool("CMS_TRANSLATIONS_NEED_REVIEW", default=True)
 # Workflow notifications (submitted, approved, changes requested) go by mail, through
 # EMAIL_URL as django-environ reads it (smtp+tls://user:password@host:587).
 if _email_url := env.str("EMAIL_URL", default=""):

@@ -101,6 +101,19 @@ def publisher_user():
     return UserFactory(username="publisher", password=PASSWORD, groups=["Editors", "Publishers"])
 
 
+def switch_to(page, user):
+    """Log out, and in again as `user`."""
+    page.context.clear_cookies()
+    log_in(page, user)
+
+
+@pytest.fixture
+def arabic_approver_user():
+    return UserFactory(
+        username="arabic-approver", password=PASSWORD, groups=["Approvers", "Approvers: Arabic"]
+    )
+
+
 @pytest.fixture
 def english_approver_user():
     return UserFactory(

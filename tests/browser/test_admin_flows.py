@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from wagtail.users.models import UserProfile
 
 from cms.delivery.sections import SECTIONS
-from tests.browser.conftest import log_in, publish_in_editor
+from tests.browser.conftest import log_in, publish_in_editor, switch_to
 
 # A live server needs committed data; serialized_rollback restores what migrations created.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -114,9 +114,16 @@ def test_a_publisher_reorders_partners_by_drag_and_drop_for_every_locale(page, p
     ]
 
 
-def test_a_translator_translates_a_hero_into_arabic_and_publishes_it(page, translator_user):
+def test_a_translator_translates_a_hero_into_arabic_and_its_arabic_approver_approves_it(
+    page, translator_user, arabic_approver_user
+):
+    from wagtail.models import Locale
+
+    from home.models import HomePage
     from tests.factories import HeroFactory, publish
 
+    home = HomePage.objects.get(locale__language_code="en", depth=2)
+    publish(home.copy_for_translation(Locale.objects.get(language_code="ar")))  # /ar/
     publish(HeroFactory(title="Clean power", description="Solar for all", button_label="Go"))
     english_before = website_data(page, "en")["heroes"]
     log_in(page, translator_user)
@@ -126,7 +133,8 @@ def test_a_translator_translates_a_hero_into_arabic_and_publishes_it(page, trans
     page.get_by_role("link", name="Translate 'Clean power'").click()
     page.get_by_label("Arabic").check()
     page.locator("input[type=submit][value=Submit]").click()
-    expect(page.get_by_role("button", name="Publish in Arabic")).to_be_visible()
+    expect(page.get_by_role("button", name="Submit for review in Arabic")).to_be_visible()
+    expect(page.get_by_role("button", name="Publish in Arabic")).to_have_count(0)
 
     for field, arabic in (
         ("Title", "طاقة نظيفة"),
@@ -140,8 +148,17 @@ def test_a_translator_translates_a_hero_into_arabic_and_publishes_it(page, trans
             segment.get_by_role("button", name="Save", exact=True).click()
     assert website_data(page, "ar")["heroes"][0]["fallback_locale"] == "en"  # still a draft
 
-    page.get_by_role("button", name="Publish in Arabic").click()
-    expect(page.get_by_text("published", exact=False).first).to_be_visible()
+    page.get_by_role("button", name="Submit for review in Arabic").click()
+    expect(page.get_by_text("Submitted for review in Arabic")).to_be_visible()
+    assert website_data(page, "ar")["heroes"][0]["fallback_locale"] == "en"  # until approved
+
+    # The Arabic approver finds it waiting, reads source and translation side by side, approves.
+    switch_to(page, arabic_approver_user)
+    expect(page.get_by_role("heading", name="Awaiting your review")).to_be_visible()
+    page.get_by_role("link", name="طاقة نظيفة").first.click()
+    expect(page.get_by_text("Waiting for review, submitted by translator")).to_be_visible()
+    expect(page.get_by_text("Solar for all").first).to_be_visible()
+    page.get_by_role("button", name="Approve and publish").click()
     arabic = website_data(page, "ar")
     assert arabic["direction"] == "rtl"
     assert arabic["heroes"][0] | {"id": 0, "image": None} == {
@@ -153,6 +170,8 @@ def test_a_translator_translates_a_hero_into_arabic_and_publishes_it(page, trans
         "fallback_locale": None,
     }
     assert website_data(page, "en")["heroes"] == english_before
+    page.goto("/ar/")
+    expect(page.locator("section.hero h2").first).to_have_text("طاقة نظيفة")
 
 
 def test_a_synced_source_change_is_flagged_in_the_status_report_until_translated(

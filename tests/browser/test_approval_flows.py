@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, switch_to
 from tests.browser.test_admin_flows import website_data
 
 # A live server needs committed data; serialized_rollback restores what migrations created.
@@ -19,11 +19,6 @@ def in_action_menu(page, name):
     """Choose `name` in the open edit view's action menu."""
     page.locator("[data-w-dropdown-target=toggle]").last.click()
     page.get_by_role("button", name=name).click()
-
-
-def switch_to(page, user):
-    page.context.clear_cookies()
-    log_in(page, user)
 
 
 def test_a_hero_goes_live_once_its_approver_approves_it_and_not_before(

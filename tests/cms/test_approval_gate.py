@@ -269,21 +269,14 @@ def test_an_editor_is_offered_submit_not_publish(client, editor, publisher, hero
     assert 'name="action-publish"' in client.get(hero_url("edit", hero.pk)).content.decode()
 
 
-def test_a_translator_publishes_translations_only_in_the_translation_editor(
-    client, translator, hero, ar
-):
-    """Until translations are reviewed (the next step), a translator publishes a translation
-    from wagtail-localize's editor as before; the ordinary editor's publish needs approval."""
-    translation = submit_translation(hero, ar)
+def test_a_translator_needs_approval_in_the_ordinary_editor_too(client, translator, hero, ar):
+    """Translations themselves are reviewed (tests/cms/test_translation_review.py)."""
+    submit_translation(hero, ar)
     arabic = Hero.objects.get(translation_key=hero.translation_key, locale=ar)
     client.force_login(translator)
     url, data = edit_and_publish(arabic)
     assert client.post(url, data).status_code == 403
     assert not Hero.objects.get(pk=arabic.pk).live
-
-    assert client.post(hero_url("edit", arabic.pk), {"action": "publish"}).status_code == 302
-    assert Hero.objects.get(pk=arabic.pk).live
-    assert translation.target_locale == ar
 
 
 def test_an_editor_cannot_publish_from_the_translation_editor(client, editor, hero, ar):

@@ -47,11 +47,13 @@ def test_editors_manage_site_content_pages_and_images_and_submit_them_for_approv
     assert {"add_image", "change_image", "choose_image", "delete_image"} <= collection_perms
 
 
-def test_translators_translate_and_publish_but_never_delete_or_reorder():
+def test_translators_translate_but_never_publish_delete_or_reorder():
+    """Publishing translations comes back with CMS_TRANSLATIONS_NEED_REVIEW off
+    (tests/cms/test_translation_review.py)."""
     translators = Group.objects.get(name="Translators")
     perms = codenames(translators)
-    assert {"access_admin", "submit_translation", "change_hero", "publish_hero"} <= perms
-    assert not {p for p in perms if p.startswith(("delete_", "reorder_"))}
+    assert {"access_admin", "submit_translation", "change_hero"} <= perms
+    assert not {p for p in perms if p.startswith(("delete_", "reorder_", "publish_"))}
     assert (
         "work_in_every_locale" not in perms
     )  # locales come with a team (test_locale_permissions)
@@ -76,7 +78,7 @@ def test_approvers_open_what_they_approve_and_publish_nothing_themselves():
 
 def test_role_permissions_reach_the_users():
     translator = UserFactory(groups=["Translators"])
-    assert translator.has_perm("sitecontent.publish_hero")
+    assert translator.has_perm("sitecontent.change_hero")
     assert not translator.has_perm("sitecontent.delete_hero")
 
 

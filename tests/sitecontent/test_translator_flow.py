@@ -1,5 +1,5 @@
 """A translator's whole flow through wagtail-localize's admin views: submit, translate each
-string in the translation editor, publish."""
+string in the translation editor, submit it for review; the Arabic approver approves it."""
 
 from urllib.parse import urlencode
 
@@ -8,14 +8,16 @@ from django.urls import reverse
 from wagtail_localize.models import Translation
 
 from sitecontent.models import Hero
-from tests.factories import HeroFactory, publish
+from tests.factories import HeroFactory, UserFactory, publish
 
 pytestmark = pytest.mark.django_db
 
 ARABIC = {"Clean power": "طاقة نظيفة", "Solar for all": "طاقة شمسية للجميع", "Go": "انطلق"}
 
 
-def test_a_translator_translates_and_publishes_a_hero(translator_client, ar):
+def test_a_translator_translates_a_hero_and_its_arabic_approver_publishes_it(
+    translator_client, ar
+):
     hero = publish(
         HeroFactory(title="Clean power", description="Solar for all", button_label="Go")
     )
@@ -47,8 +49,18 @@ def test_a_translator_translates_and_publishes_a_hero(translator_client, ar):
         )
         assert response.status_code == 201
 
-    response = translator_client.post(edit, {"action": "publish"})
+    response = translator_client.post(edit, {"cms-submit-for-review": "1"})
     assert response.status_code == 302
+    arabic.refresh_from_db()
+    assert arabic.live is False  # until approved
+
+    translator_client.force_login(UserFactory(groups=["Approvers", "Approvers: Arabic"]))
+    task_state = arabic.current_workflow_task_state
+    approve = reverse(
+        "wagtailsnippets_sitecontent_hero:workflow_action",
+        args=[arabic.pk, "approve", task_state.pk],
+    )
+    assert translator_client.post(approve, {"comment": ""}).status_code == 302
     arabic.refresh_from_db()
     assert arabic.live is True
     assert (arabic.title, arabic.description, arabic.button_label) == (
