@@ -2,15 +2,22 @@
 of them) on the stack's PostgreSQL, read through nginx as a frontend reads it: heroes, menu
 items and the home pages go live, and heroes, menu items and partners expire, in both
 locales, within 5 s of their time; no item is published twice; the frontend hears of a batch
-due together once per locale; and a worker killed while items were due publishes them once
-it is back."""
+due together once per locale; a worker killed while items were due publishes them once it is
+back; and no read through nginx or Varnish that begins after a scheduled go-live completed
+shows what was live before it."""
 
 import json
+import subprocess
+import sys
+import threading
 import time
 from datetime import datetime
 
+import psycopg2
 import pytest
 
+from tests.stack.clients import Reader
+from tests.stack.conftest import ALLOWED_ORIGIN, ROOT
 from tests.stack.test_webhooks import Worker, endpoint_for, manage_shell
 from tests.webhooks.receiver import Receiver
 
@@ -192,3 +199,140 @@ def test_items_due_while_the_worker_was_killed_go_live_once_it_is_back(stack, sc
     finally:
         worker.stop()
     assert manage_shell(scheduling_env, PUBLISHED_TWICE) == "0"
+
+
+SCHEDULING_CLIENT = """
+import sys
+from datetime import timedelta
+import django
+django.setup()
+from django.utils import timezone
+from sitecontent.models import Hero
+for line in sys.stdin:
+    code, title = line.rstrip("\\n").split(" ", 1)
+    hero = Hero.objects.filter(locale__language_code=code, live=True).order_by("sort_order")[0]
+    hero.title = title
+    hero.go_live_at = timezone.now() + timedelta(seconds=0.3)
+    hero.save_revision().publish()  # scheduled: a worker publishes it at its time
+    print("scheduled", hero.pk, hero.go_live_at.timestamp(), flush=True)
+"""
+
+COMPLETED = """
+SELECT extract(epoch FROM receipt.edges_purged_at)
+FROM cms_publishreceipt receipt JOIN cms_receiptitem item ON item.receipt_id = receipt.id
+WHERE item.object_id = %s AND receipt.edges_purged_at IS NOT NULL
+  AND receipt.created_at >= to_timestamp(%s)
+ORDER BY receipt.id DESC LIMIT 1
+"""
+
+
+class SchedulingEditor:
+    """An editor's process (production settings, the stack's database) that schedules the
+    first hero's new title to go live 0.3 s later, as *Set schedule* + *Publish* does."""
+
+    def __init__(self, env):
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", SCHEDULING_CLIENT],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def schedule(self, code, title):
+        self.process.stdin.write(f"{code} {title}\n")
+        self.process.stdin.flush()
+        for line in self.process.stdout:  # the app's log lines come this way too
+            if line.startswith("scheduled "):
+                _, pk, due = line.split()
+                return pk, float(due)
+        raise RuntimeError("the scheduling editor exited")
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(30)
+
+
+def completed(database, pk, due):
+    """When the worker's go-live of hero `pk` due at `due` had purged every shared cache (its
+    receipt's time), in seconds since the epoch."""
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        database.execute(COMPLETED, (pk, due))
+        if row := database.fetchone():
+            return float(row[0])
+        time.sleep(0.05)
+    pytest.fail(f"hero {pk}, due at {due}, never went live")
+
+
+def test_no_read_that_starts_after_a_scheduled_go_live_completed_is_stale(stack, scheduling_env):
+    """The freshness figure with the scheduler as the publisher: 16 scheduled go-lives of a
+    hero title, alternating locales, with readers through both nginx and Varnish (with and
+    without a browser's Origin); a read that begins after a go-live's purges completed never
+    shows an older title. Prints what it saw."""
+    nginx_a, nginx_b = (nginx.https_port for nginx in stack.nginx)
+    layers = [("nginx A", nginx_a, True), ("nginx B", nginx_b, True)]
+    layers.append(("varnish", stack.varnish_port, False))
+    readers = [
+        Reader(f"{layer} {code}", port, tls, f"/api/website-data/?locale={code}", code)
+        for layer, port, tls in layers
+        for code in ("en", "ar")
+    ]
+    readers += [
+        Reader(
+            f"{layer} Origin {code}",
+            port,
+            True,
+            f"/api/website-data/?locale={code}",
+            code,
+            {"Origin": ALLOWED_ORIGIN},
+        )
+        for (layer, port, _), code in ((layers[0], "ar"), (layers[1], "en"))
+    ]
+    worker, editor = Worker(scheduling_env), SchedulingEditor(scheduling_env)
+    worker.start()
+    # Wall-clock times (the receipts') as the readers' monotonic clock.
+    offset = time.time() - time.monotonic()
+    published = {"en": [], "ar": []}
+    stop = threading.Event()
+    threads = [threading.Thread(target=reader.run, args=(stop,)) for reader in readers]
+    with psycopg2.connect(stack.database_url) as connection, connection.cursor() as database:
+        connection.autocommit = True
+        for thread in threads:
+            thread.start()
+        try:
+            for number in range(16):
+                code = ("en", "ar")[number % 2]
+                pk, due = editor.schedule(code, f"Fresh {number}")
+                published[code].append((completed(database, pk, due) - offset, number))
+            time.sleep(0.5)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join(30)
+            editor.close()
+            worker.stop()
+
+    stale = []
+    for reader in readers:
+        history = published[reader.locale]
+        for began, number in reader.reads:
+            done = [n for finished, n in history if finished < began]
+            if done and number < max(done):
+                stale.append((reader.name, began, number, max(done)))
+    reads = sum(len(reader.reads) for reader in readers)
+    print(
+        json.dumps(
+            {
+                "scheduled go-lives": 16,
+                "readers": len(readers),
+                "reads": reads,
+                "stale": len(stale),
+            }
+        )
+    )
+    assert stale == []
+    assert [reader.errors for reader in readers if reader.errors] == []
+    for reader in readers:  # every reader saw the last title of its locale
+        assert reader.reads[-1][1] == published[reader.locale][-1][1], reader.name
