@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.db import DatabaseError
 from django.utils import timezone
-from wagtail.models import Revision
+from wagtail.models import Page, Revision
 
 from cms.scheduling import scheduler
 from cms.scheduling.models import SchedulerRun
@@ -148,6 +148,19 @@ def test_a_scheduled_change_to_a_live_page_replaces_it_at_its_time(
     let_time_pass(revision)
     assert swept(django_capture_on_commit_callbacks) == scheduler.Sweep(published=1)
     assert get_data(client, "?sections=home")["home"]["heading"] == "Launch day"
+
+
+def test_a_live_page_whose_expiry_came_is_unpublished_and_leaves_the_payload(
+    client, site, django_capture_on_commit_callbacks
+):
+    home = site["home"]
+    assert get_data(client, "?sections=home")["home"]["heading"] == "Welcome"
+    Page.objects.filter(pk=home.pk).update(expire_at=timezone.now() - timedelta(seconds=1))
+
+    assert swept(django_capture_on_commit_callbacks) == scheduler.Sweep(expired=1)
+    home.refresh_from_db()
+    assert not home.live and home.expired
+    assert get_data(client, "?sections=home")["home"] is None
 
 
 def test_health_says_when_the_scheduler_last_ran_and_when_it_is_late(client, site):
