@@ -6,8 +6,10 @@ acts on it only when `manage.py publish_scheduled` runs, from a cron job this de
 not have. A sweep does what that command does, with the differences a shared, always-running
 worker needs:
 
-- each item is published or unpublished in its own transaction, its row locked with SKIP
-  LOCKED: two workers sweeping at once never act on the same item twice;
+- one worker sweeps at a time (a PostgreSQL advisory lock; the others skip that second), so
+  a batch due together is one worker's one change, however long it takes to publish; and
+  each item is published or unpublished in its own transaction, its row locked with SKIP
+  LOCKED, so that even two sweeps at once would never act on the same item twice;
 - an item that fails is logged and left for the next sweep; the others go on (the command
   stops at the first error);
 - a revision whose own `expire_at` has already passed is not published (the command publishes
@@ -25,6 +27,8 @@ leaves nothing behind for the next one to miss.
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -66,9 +70,39 @@ def scheduled_models() -> list[type[DraftStateMixin]]:
     ]
 
 
+# The key of the advisory lock only one sweeping worker holds at a time.
+SWEEP_LOCK = 7_302_417
+
+
+@contextmanager
+def _the_only_sweep() -> Iterator[bool]:
+    """Whether this worker may sweep now: no other holds the lock. Without it, two workers
+    due at once could split a batch into two changes (two events per frontend and locale)
+    whenever publishing it takes longer than the webhooks' coalescing window. A worker that
+    dies lets go of it with its connection. SQLite (a single `make run` worker) has none."""
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SWEEP_LOCK])
+        mine = bool(cursor.fetchone()[0])
+    try:
+        yield mine
+    finally:
+        if mine:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK])
+
+
 def sweep(now: datetime | None = None) -> Sweep:
-    """Unpublish what expired, then publish what is due, as of `now`."""
-    now = now or timezone.now()
+    """Unpublish what expired, then publish what is due, as of `now` (unless another worker
+    is sweeping: it does that)."""
+    with _the_only_sweep() as mine:
+        return _sweep(now or timezone.now()) if mine else Sweep()
+
+
+def _sweep(now: datetime) -> Sweep:
     done = Sweep()
     with propagation.one_change():
         for model in scheduled_models():

@@ -163,6 +163,27 @@ def test_a_live_page_whose_expiry_came_is_unpublished_and_leaves_the_payload(
     assert get_data(client, "?sections=home")["home"] is None
 
 
+def test_while_another_worker_sweeps_this_one_leaves_the_batch_to_it(
+    site, django_capture_on_commit_callbacks
+):
+    """One worker's one change per batch: a second worker due at the same moment skips."""
+    import psycopg2
+    from django.db import connection
+
+    other_worker = psycopg2.connect(**connection.get_connection_params())
+    other_worker.autocommit = True
+    noor = site["noor"]
+    Partner.objects.filter(pk=noor.pk).update(expire_at=timezone.now() - timedelta(seconds=1))
+    try:
+        other_worker.cursor().execute("SELECT pg_advisory_lock(%s)", [scheduler.SWEEP_LOCK])
+        assert swept(django_capture_on_commit_callbacks) == scheduler.Sweep()
+        assert Partner.objects.get(pk=noor.pk).live
+        other_worker.cursor().execute("SELECT pg_advisory_unlock(%s)", [scheduler.SWEEP_LOCK])
+        assert swept(django_capture_on_commit_callbacks) == scheduler.Sweep(expired=1)
+    finally:
+        other_worker.close()
+
+
 def test_health_says_when_the_scheduler_last_ran_and_when_it_is_late(client, site):
     assert client.get("/health/").json()["checks"]["scheduler"] == {
         "status": "late",
