@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale, WorkflowContentType, WorkflowState
 
@@ -21,6 +22,7 @@ from cms.editorial.roles import (
 )
 from home.models import HomePage
 from sitecontent.models import Hero
+from tests.cms.conftest import get_data
 from tests.factories import HeroFactory, UserFactory, arabic, english
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +112,40 @@ def test_the_arabic_approvers_approve_the_arabic_home_page(home_page, arabic_app
     assert arabic_home.permissions_for_user(arabic_approver).can_edit()
     approve(state, arabic_approver)
     assert HomePage.objects.get(pk=arabic_home.pk).live
+
+
+def test_an_approver_previews_what_waits_for_them_in_the_whole_site(
+    site, client, arabic_approver, english_approver, editor
+):
+    hero = site["hero"].get_translation(arabic())
+    hero.title = "طاقة متجددة"
+    hero_state = submit(hero, editor)
+    arabic_home = site["arabic_home"]
+    arabic_home.heading = "أهلاً بكم"
+    home_state = submit(arabic_home, editor)
+    hero_preview = reverse(
+        "wagtailsnippets_sitecontent_hero:workflow_preview",
+        args=[hero.pk, hero_state.current_task_state.task_id],
+    )
+    home_preview = reverse(
+        "wagtailadmin_pages:workflow_preview",
+        args=[arabic_home.pk, home_state.current_task_state.task_id],
+    )
+
+    client.force_login(arabic_approver)
+    for url, submitted in ((hero_preview, "طاقة متجددة"), (home_preview, "أهلاً بكم")):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert '<html lang="ar" dir="rtl">' in page.text
+        assert submitted in page.text
+        # The rest of the Arabic site around it: its menu and partners.
+        assert "من نحن" in page.text and "نور" in page.text
+    assert "طاقة متجددة" not in str(get_data(client, "?locale=ar")), "still a draft"
+
+    client.force_login(english_approver)  # Wagtail's answer to a view they may not see
+    for url in (hero_preview, home_preview):
+        refused = client.get(url)
+        assert (refused.status_code, refused["Location"]) == (302, "/admin/"), url
 
 
 def test_approving_is_wagtails_finish_action():

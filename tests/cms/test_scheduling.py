@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import DatabaseError
-from django.utils import timezone
+from django.utils import formats, timezone
 from wagtail.models import Page, Revision
 
 from cms.scheduling import scheduler
@@ -218,6 +218,21 @@ def test_the_listing_shows_what_is_scheduled_as_such(site, editor_client):
     statuses = re.findall(r'class="w-status[^"]*">\s*([^<]+?)\s*<', listing)
     assert statuses.count("live + scheduled") == 1  # the live hero with a change coming
     assert statuses.count("scheduled") == 1  # the new one
+
+
+def test_the_item_shows_its_schedule_in_its_status_panel(site, editor_client):
+    hero = site["hero"]
+    hero.title = "Clean power, renewed"
+    revision = schedule(hero, expire_in=timedelta(days=7))
+    page = re.sub(
+        r"\s+", " ", editor_client.get(f"/admin/snippets/sitecontent/hero/edit/{hero.pk}/").text
+    )
+
+    def shown(moment):
+        return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+    assert f"Go-live:</span> {shown(revision.approved_go_live_at)}<" in page
+    assert f"Expiry:</span> {shown(hero.expire_at)}<" in page
 
 
 def test_an_expiry_that_fails_is_retried_and_the_sweep_goes_on(
