@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from wagtail.models import Locale
-from wagtail.snippets.views import snippets
+from wagtail.snippets.views import chooser, snippets
 
+from .columns import ThumbnailColumn, with_thumbnails
 from .ordering import move_translation_group
 
 
@@ -99,3 +100,36 @@ class LockView(LocaleScopedObjectMixin, snippets.LockView):
 
 class UnlockView(LocaleScopedObjectMixin, snippets.UnlockView):
     pass
+
+
+# The chooser: its results show the item's image like the listing does.
+
+
+class ThumbnailChooserMixin:
+    @property
+    def thumbnail(self) -> str | None:
+        return self.model.snippet_viewset.thumbnail  # SiteContentViewSet's
+
+    def get_object_list(self):
+        objects = super().get_object_list()
+        return objects if self.thumbnail is None else with_thumbnails(objects, self.thumbnail)
+
+    @property
+    def columns(self):
+        title, *others = super().columns
+        if self.thumbnail is None:
+            return [title, *others]
+        return [title, ThumbnailColumn(self.thumbnail), *others]
+
+
+class ChooseView(ThumbnailChooserMixin, chooser.ChooseView):
+    pass
+
+
+class ChooseResultsView(ThumbnailChooserMixin, chooser.ChooseResultsView):
+    pass
+
+
+class SiteContentChooserViewSet(chooser.SnippetChooserViewSet):
+    choose_view_class = ChooseView
+    choose_results_view_class = ChooseResultsView

@@ -5,6 +5,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import views
+from .columns import ThumbnailColumn, with_thumbnails
 from .models import Announcement, FooterLink, Hero, MenuItem, Partner, SiteSeo
 from .permissions import LocaleScopedPermissionPolicy
 
@@ -30,6 +31,19 @@ class SiteContentViewSet(SnippetViewSet):
     revisions_unschedule_view_class = views.RevisionsUnscheduleView
     lock_view_class = views.LockView
     unlock_view_class = views.UnlockView
+    chooser_viewset_class = views.SiteContentChooserViewSet
+    # The image field drawn as a thumbnail first in the listing and the chooser (None: none).
+    thumbnail: str | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.thumbnail is not None:  # beside the title (Wagtail links the first column)
+            title, *others = self.list_display
+            self.list_display = [title, ThumbnailColumn(self.thumbnail), *others]
+
+    def get_queryset(self, request):
+        queryset = self.model._default_manager.all()
+        return queryset if self.thumbnail is None else with_thumbnails(queryset, self.thumbnail)
 
 
 class AnnouncementViewSet(SiteContentViewSet):
@@ -57,6 +71,7 @@ class HeroViewSet(SiteContentViewSet):
     menu_label = _("Heroes")
     list_display = ["title", Column("button_label", label=_("Button")), *STATUS_COLUMNS]
     search_fields = ["title", "description"]
+    thumbnail = "background_image"
 
 
 class PartnerViewSet(SiteContentViewSet):
@@ -65,6 +80,7 @@ class PartnerViewSet(SiteContentViewSet):
     menu_label = _("Partners")
     list_display = ["name", Column("website_url", label=_("Website")), *STATUS_COLUMNS]
     search_fields = ["name"]
+    thumbnail = "logo"
 
 
 class FooterLinkViewSet(SiteContentViewSet):
@@ -85,6 +101,7 @@ class SiteSeoViewSet(SiteContentViewSet):
     icon = "search"
     menu_label = _("SEO")
     list_display = ["site_name", Column("default_title", label=_("Title")), *STATUS_COLUMNS]
+    thumbnail = "og_image"
 
 
 class SiteContentGroup(SnippetViewSetGroup):
