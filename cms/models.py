@@ -4,6 +4,7 @@ from .cache.models import ContentGeneration
 from .delivery.models import PendingEdgePurge, UnfinishedPropagation
 from .editorial.models import Approval, LocaleApprovalTask, LocaleTeam, WebsiteCache
 from .images.models import PreparedImage
+from .releases.models import Release, ReleaseItem
 from .scheduling.models import SchedulerRun
 from .webhooks.models import (
     PublishReceipt,
@@ -22,6 +23,8 @@ __all__ = [
     "PreparedImage",
     "PublishReceipt",
     "ReceiptItem",
+    "Release",
+    "ReleaseItem",
     "SchedulerRun",
     "UnfinishedPropagation",
     "WebhookAttempt",

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.action_menu import ActionMenuItem
+from wagtail.snippets.models import register_snippet
 
 from home.fields import DRAW_IMAGE
 from home.models import RENDER_PAGE
@@ -27,12 +29,19 @@ from .editorial import (
 from .editorial.approval import publishes_without_approval
 from .editorial.locale_access import locales_of_user
 from .editorial.preview import may_preview
+from .editorial.releases_admin import (
+    ReleaseItemsView,
+    ReleasePermissionPolicy,
+    ReleaseViewSet,
+    RollBackView,
+)
 from .editorial.views import (
     HeadlessPreviewView,
     RefreshWebsiteCacheView,
     TranslationStatusReportView,
 )
 from .reference_site import render_home_page, render_site_preview
+from .releases.models import Release
 
 # The reference site (/en/, /ar/) and the whole-site previews of drafts: the website rendered
 # from the payload the API serves.
@@ -45,6 +54,10 @@ DRAW_IMAGE.provide(draw_image)
 LOCALES_OF_USER.provide(locales_of_user)
 # Who publishes without approval: the rest submit for it (cms/editorial/approval.py).
 PUBLISHES_WITHOUT_APPROVAL.provide(publishes_without_approval)
+
+# Releases: before registering the viewset, which would otherwise set Wagtail's policy.
+register_permission_policy(Release, ReleasePermissionPolicy(Release))
+register_snippet(ReleaseViewSet)
 
 
 PAGE_LIVE_ACTIONS = frozenset({"action-publish", "action-unpublish"})
@@ -74,6 +87,8 @@ def register_cache_admin_urls() -> list[URLPattern]:
             TranslationStatusReportView.as_view(results_only=True),
             name="cms_translation_status_report_results",
         ),
+        path("releases/<int:pk>/items/", ReleaseItemsView.as_view(), name="cms_release_items"),
+        path("releases/<int:pk>/roll-back/", RollBackView.as_view(), name="cms_release_roll_back"),
         path(
             "headless-preview/<slug:app_label>/<slug:model_name>/<str:pk>/",
             HeadlessPreviewView.as_view(),

@@ -10,8 +10,13 @@ class EventKind(models.TextChoices):
     sent as, and the admin's ping. The values are the webhook `type`s of the OpenAPI document."""
 
     PUBLISHED = "content.published", _("Content published")  # content changed
+    RELEASE_PUBLISHED = "release.published", _("Release published")  # a release went live
     REFRESHED = "cache.refreshed", _("Cache refreshed")  # the cache was rebuilt, nothing changed
     PING = "ping", _("Ping")  # sent from the admin, to check an endpoint
+
+
+# The kinds that change what readers are served (a refresh rebuilds the same content).
+CONTENT_CHANGES = frozenset({EventKind.PUBLISHED, EventKind.RELEASE_PUBLISHED})
 
 
 class PendingEdgePurge(models.Model):

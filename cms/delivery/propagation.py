@@ -43,7 +43,7 @@ from cms.cache.engine import payload_cache
 from cms.cache.models import ContentGeneration
 from cms.delivery import shared_caches
 from cms.delivery.keys import keys_for
-from cms.delivery.models import EventKind, UnfinishedPropagation
+from cms.delivery.models import CONTENT_CHANGES, EventKind, UnfinishedPropagation
 from cms.delivery.sections import Section, find, images_shown_in
 from cms.delivery.shared_caches import Pairs
 from cms.images import renditions
@@ -77,7 +77,9 @@ class Propagation:
 
     pairs: Pairs
     items: list[ChangedItem] = field(default_factory=list)
-    kind: EventKind = EventKind.PUBLISHED  # or REFRESHED
+    kind: EventKind = EventKind.PUBLISHED  # or RELEASE_PUBLISHED, REFRESHED
+    # The releases whose launch (or rollback) it is: {"id", "name", "rolls_back"}.
+    releases: list[dict[str, Any]] = field(default_factory=list)
     user: Any = None  # who made the change, when it came through a request
     # When Redis took the purge; None when it did not (its older copies are then not served
     # once each process reads the new content generation: cms.cache.generation).
@@ -108,16 +110,31 @@ def after_commit(
             pairs=sorted([code, section.key] for code, section in pairs),
             items=[asdict(changed) for changed in items],
         )
+        release = getattr(_request, "release", None)
         # At once when no transaction is open.
-        transaction.on_commit(partial(propagate, pairs, items, {unfinished.pk}))
+        transaction.on_commit(partial(propagate, pairs, items, {unfinished.pk}, release))
 
 
 _request = threading.local()
 logger = logging.getLogger(__name__)
 
 
+@contextmanager
+def releasing(release: dict[str, Any]) -> Iterator[None]:
+    """What changes inside is the launch of `release` ({"id", "name", "rolls_back"}): its
+    propagation is a `release.published` change naming it (cms.releases.launch)."""
+    _request.release = release
+    try:
+        yield
+    finally:
+        _request.release = None
+
+
 def propagate(
-    pairs: Pairs, items: Iterable[ChangedItem] = (), unfinished: Iterable[int] = ()
+    pairs: Pairs,
+    items: Iterable[ChangedItem] = (),
+    unfinished: Iterable[int] = (),
+    release: dict[str, Any] | None = None,
 ) -> list[shared_caches.Outcome]:
     """Purge Redis, then every shared cache; returns what each shared cache said. Within a
     request (EdgePurgeMiddleware), the shared caches are purged once, for every change the
@@ -137,11 +154,20 @@ def propagate(
         # Purged only if every purge of the request was.
         batch.redis_purged_at = purged_at if first or batch.redis_purged_at else None
         batch.unfinished |= set(unfinished)
+        _add_release(batch, release)
         return []
     change = Propagation(
         set(pairs), list(items), redis_purged_at=purged_at, unfinished=set(unfinished)
     )
+    _add_release(change, release)
     return finish(change)
+
+
+def _add_release(change: Propagation, release: dict[str, Any] | None) -> None:
+    if release is not None:
+        change.kind = EventKind.RELEASE_PUBLISHED
+        if release not in change.releases:
+            change.releases.append(release)
 
 
 def finish(change: Propagation) -> list[shared_caches.Outcome]:
@@ -150,7 +176,7 @@ def finish(change: Propagation) -> list[shared_caches.Outcome]:
     # Redis did not take the change's purge: until every app server has read the change's
     # content generation, one may still serve (and a shared cache refill with) what Redis
     # held. Purge the shared caches only after that (to_edges).
-    unpurged = change.kind == EventKind.PUBLISHED and change.redis_purged_at is None
+    unpurged = change.kind in CONTENT_CHANGES and change.redis_purged_at is None
     change.edges = to_edges(change.pairs, after_generation_is_seen=unpurged)
     change.edges_purged_at = timezone.now()
     if change.pairs:

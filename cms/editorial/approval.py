@@ -129,11 +129,17 @@ def _live_change(match: ResolverMatch) -> LiveChange | None:
         routes = LOCALIZE_LIVE_CHANGES
     elif "wagtailadmin_pages" in match.namespaces:
         routes = PAGE_LIVE_CHANGES
-    elif scoped_model(match) is not None:
+    elif scoped_model(match) is not None or _is_release_view(match):
         routes = SNIPPET_LIVE_CHANGES
     else:
         return None
     return routes.get(match.url_name or "")
+
+
+def _is_release_view(match: ResolverMatch) -> bool:
+    from cms.releases.models import Release
+
+    return getattr(match.func, "view_initkwargs", {}).get("model") is Release
 
 
 def needs_approval(request: HttpRequest, match: ResolverMatch) -> bool:

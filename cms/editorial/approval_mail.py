@@ -1,4 +1,4 @@
-"""Mail to the approvers of an item's locale when it is submitted to them.
+"""Mail to the approvers of an item's locale (all of a release's) when it is submitted to them.
 
 Wagtail mails a submission only to the groups of its own group-approval task; our step
 (LocaleApprovalTask) takes its approvers from the item's locale team, so they are told here,
@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from wagtail.admin.mail import BaseGroupApprovalTaskStateEmailNotifier
 
-from .models import LocaleApprovalTask, LocaleTeam
+from .models import LocaleApprovalTask, LocaleTeam, approval_locales
 
 
 class LocaleApproversNotifier(BaseGroupApprovalTaskStateEmailNotifier):
@@ -25,11 +25,17 @@ class LocaleApproversNotifier(BaseGroupApprovalTaskStateEmailNotifier):
         )
 
     def get_recipient_users(self, task_state: Any, **kwargs: Any) -> QuerySet[Any]:
-        locale_id: int = task_state.workflow_state.content_object.locale_id
-        approvers = Q(groups__approving_teams__in=LocaleTeam.objects.filter(locale_id=locale_id))
+        # Those who approve every locale the item is in (one, or a release's several).
+        locale_ids = approval_locales(task_state.workflow_state.content_object)
+        approvers = get_user_model().objects.all()
+        for locale_id in locale_ids:
+            approvers = approvers.filter(
+                groups__approving_teams__in=LocaleTeam.objects.filter(locale_id=locale_id)
+            )
+        who = Q(pk__in=approvers.values("pk")) if locale_ids else Q(pk__in=[])
         if getattr(settings, "WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS", True):
-            approvers |= Q(is_superuser=True)
-        recipients = get_user_model().objects.filter(approvers, is_active=True).distinct()
+            who |= Q(is_superuser=True)
+        recipients = get_user_model().objects.filter(who, is_active=True).distinct()
         if user := kwargs.get("user"):
             recipients = recipients.exclude(pk=user.pk)
         return recipients

@@ -101,8 +101,17 @@ def may_approve(user: User, obj: Any) -> bool:
         return False
     if getattr(user, "is_superuser", False):
         return True
+    locales = approval_locales(obj)
+    return bool(locales) and locales <= approver_locale_ids(user)
+
+
+def approval_locales(obj: Any) -> set[int]:
+    """The locales an item is in: its own, or, for a release, those of everything in it (its
+    approvers approve all of them)."""
+    if hasattr(obj, "locale_ids"):
+        return set(obj.locale_ids())
     locale_id = getattr(obj, "locale_id", None)
-    return locale_id is not None and locale_id in approver_locale_ids(user)
+    return set() if locale_id is None else {locale_id}
 
 
 class LocaleApprovalTask(Task):
@@ -167,6 +176,16 @@ class LocaleApprovalTask(Task):
         kinds = in_progress.values_list("workflow_state__base_content_type", flat=True)
         for content_type_id in set(kinds):
             model = ContentType.objects.get_for_id(content_type_id).model_class()
+            if model is not None and hasattr(model, "locale_ids"):  # releases: few, in Python
+                waiting = in_progress.filter(workflow_state__base_content_type=content_type_id)
+                mine |= Q(
+                    pk__in=[
+                        state.pk
+                        for state in waiting.select_related("workflow_state")
+                        if may_approve(user, state.workflow_state.content_object)
+                    ]
+                )
+                continue
             if model is None or not hasattr(model, "locale_id"):
                 continue
             items = (

@@ -25,6 +25,7 @@ from wagtail.models import (
 )
 
 from cms.delivery.sections import SECTIONS
+from cms.releases.models import Release
 
 if TYPE_CHECKING:
     from .models import LocaleTeam
@@ -67,6 +68,9 @@ EDITORS = Role(
         "wagtail_localize.submit_translation",
         "sitecontent.change_socialmediasettings",
         "cms.refresh_website_cache",
+        "cms.add_release",
+        "cms.change_release",
+        "cms.delete_release",
     ),
     snippet_actions=("add", "change", "delete", "lock", "unlock"),
     page_actions=("add", "change", "lock", "unlock"),
@@ -105,7 +109,7 @@ APPROVERS = Role(
         "they approve: add each approver to an 'Approvers: <language>' group too. Approving "
         "needs no publish permission."
     ),
-    permissions=("wagtailadmin.access_admin",),
+    permissions=("wagtailadmin.access_admin", "cms.change_release"),
     # To open an item under review (the task lets only the item's approvers in).
     snippet_actions=("change",),
     collection_permissions=("wagtailimages.choose_image", "wagtaildocs.choose_document"),
@@ -118,7 +122,7 @@ PUBLISHERS = Role(
         "Editors' or Translators' role for the rest). Empty by default: everyone else "
         "submits for approval."
     ),
-    permissions=("cms.publish_without_approval",),
+    permissions=("cms.publish_without_approval", "cms.publish_release"),
     snippet_actions=("publish",),
     reorders=True,
     page_actions=("publish",),
@@ -241,7 +245,8 @@ def apply_approval_workflow() -> Workflow:
     workflow = Workflow.objects.create(name=APPROVAL_WORKFLOW)
     task, _ = LocaleApprovalTask.objects.get_or_create(name="Approval in the item's locale")
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    for content_type in ContentType.objects.get_for_models(*SITE_CONTENT_SNIPPETS).values():
+    approved = (*SITE_CONTENT_SNIPPETS, Release)
+    for content_type in ContentType.objects.get_for_models(*approved).values():
         WorkflowContentType.objects.get_or_create(
             content_type=content_type, defaults={"workflow": workflow}
         )

@@ -94,6 +94,9 @@ class PublishReceipt(models.Model):
     # [{"cache": name, "ok": bool, "error": str | None}] as each shared cache answered.
     edges = models.JSONField(default=list)
     fanned_out = models.BooleanField(default=False, db_index=True)  # its events exist
+    # The releases it launched or rolled back: [{"id", "name", "rolls_back"}] (a release's
+    # publish is one change, and one receipt).
+    releases = models.JSONField(default=list, blank=True)
 
     class Meta:
         app_label = "cms"

@@ -28,7 +28,7 @@ from django.db import models
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from cms.delivery.models import EventKind, PendingEdgePurge
+from cms.delivery.models import CONTENT_CHANGES, PendingEdgePurge
 from cms.delivery.propagation import Propagation
 
 from .models import PublishReceipt, ReceiptItem, WebhookEndpoint, WebhookEvent
@@ -42,6 +42,7 @@ def write(change: Propagation) -> PublishReceipt:
         pairs=sorted([code, section.field] for code, section in change.pairs),
         redis_purged_at=change.redis_purged_at,
         edges_purged_at=change.edges_purged_at,
+        releases=change.releases,
         edges=[
             {"cache": outcome.cache, "ok": outcome.ok, "error": outcome.error}
             for outcome in change.edges
@@ -180,6 +181,7 @@ def as_json(receipt: PublishReceipt) -> dict[str, Any]:
         "locales": receipt.locales,
         "sections": receipt.sections,
         "items": [item.as_json() for item in receipt.items.all()],
+        "releases": receipt.releases,
         "state": where.state.value,
         "summary": where.summary,
         "live_after_seconds": _rounded(where.live_after_seconds),
@@ -224,7 +226,7 @@ def _progress(
 
 def _redis_stage(receipt: PublishReceipt, start: datetime) -> Stage:
     redis_at = receipt.redis_purged_at
-    if redis_at is None and receipt.kind == EventKind.PUBLISHED:
+    if redis_at is None and receipt.kind in CONTENT_CHANGES:
         # Redis refused the purge or did not answer. What it holds is older than the change's
         # content generation, which no app server serves once it has read it: live, but
         # Redis was not purged, and the receipt says so.

@@ -138,6 +138,8 @@ def body(event: WebhookEvent) -> str:
             ),
             "receipts": [receipt.pk for receipt in receipts],
         }
+        if event.type == EventKind.RELEASE_PUBLISHED:
+            data["releases"] = [release for receipt in receipts for release in receipt.releases]
     return json.dumps(
         {"type": event.type, "timestamp": event.created_at.isoformat(), "data": data},
         ensure_ascii=False,

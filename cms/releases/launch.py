@@ -1,0 +1,160 @@
+"""A release going live, all of it or none of it, and a release rolled back.
+
+`launch` is what publishing a release does (Release.publish: approval, the scheduler, a
+publisher's Publish all end here):
+
+- every item's change, in one database transaction: the pinned revisions published, the
+  items to unpublish unpublished, and the release itself marked live. Readers see the site
+  as it was, or with the whole release, never half of it;
+- one propagation (cms.delivery.propagation.releasing): Redis and every shared cache purged
+  once the transaction commits, one receipt, and one `release.published` event per webhook
+  endpoint and locale that names the release and its items;
+- if any change cannot be made (an item deleted since it joined, a pinned version deleted,
+  a version that no longer validates), nothing is published: the release keeps the reason
+  (`Release.failure`), its schedule is cancelled, and the editor can fix it and try again.
+
+A release whose go-live time is in the future is scheduled instead, as any item is: the
+scheduler's sweep publishes it when its time comes (cms.scheduling.scheduler).
+
+`roll_back` makes a release of its own that puts every item back as it was before the
+release: the versions then live are published again, the items that were new are
+unpublished. It is launched at once, so it can be seen in the list of releases, and undone.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.actions.unpublish import UnpublishAction
+from wagtail.actions.unpublish_page import UnpublishPageAction
+from wagtail.models import Page, Revision
+
+from cms.delivery import propagation
+
+from .models import Release, ReleaseItem
+
+logger = logging.getLogger(__name__)
+
+
+class LaunchFailed(Exception):
+    """One of the release's changes cannot be made: the message says which, and why."""
+
+
+class AlreadyLaunched(PermissionDenied):
+    """A release goes live once; to undo it, roll it back (a 403 if it is published again)."""
+
+
+def launch(
+    release: Release, revision: Revision, *, user: Any, publish: Callable[..., Any], **kwargs: Any
+) -> Any:
+    """Publish `revision` of `release` (`publish` is Wagtail's own publish of the release
+    row); returns what it returns, or None when the release could not go live."""
+    approved: Release = revision.as_object()  # the release, and its items, as approved
+    if approved.go_live_at is not None and approved.go_live_at > timezone.now():
+        return publish(revision, user=user, **kwargs)  # scheduled: Wagtail records it
+    if Release.objects.filter(pk=release.pk, launched_at__isnull=False).exists():
+        raise AlreadyLaunched(_("This release is already live: roll it back to undo it."))
+    items = list(approved.items.all())
+    try:
+        with propagation.releasing(identity(release)), transaction.atomic():
+            for item in items:
+                _apply(item, user)
+            published = publish(revision, user=user, **kwargs)
+            now = timezone.now()
+            Release.objects.filter(pk=release.pk).update(
+                launched_at=now, launched_by=user, failure=""
+            )
+            for item in items:  # the release's rows, as the publish just wrote them
+                ReleaseItem.objects.filter(
+                    release=release, content_type=item.content_type_id, object_id=item.object_id
+                ).update(live_before=item.live_before, was_live=item.was_live)
+    except LaunchFailed as failure:
+        _failed(release, str(failure))
+        return None
+    logger.info("Release %s (%s) is live: %d item(s)", release.pk, release.name, len(items))
+    return published
+
+
+def identity(release: Release) -> dict[str, Any]:
+    """How receipts and webhook events name a release."""
+    return {"id": release.pk, "name": release.name, "rolls_back": release.rollback_of_id}
+
+
+def _apply(item: ReleaseItem, user: Any) -> None:
+    target = item.target()
+    if target is None:
+        raise LaunchFailed(_("“%(item)s” was deleted after it joined.") % {"item": item.label})
+    item.was_live, item.live_before = target.live, target.live_revision
+    if item.action == ReleaseItem.Action.UNPUBLISH:
+        if target.live:
+            action = UnpublishPageAction if isinstance(target, Page) else UnpublishAction
+            action(target, user=user).execute(skip_permission_checks=True)
+        return
+    pinned = Revision.objects.filter(pk=item.revision_id).first()
+    if pinned is None:
+        raise LaunchFailed(
+            _("The version of “%(item)s” in the release was deleted.") % {"item": item.label}
+        )
+    version = pinned.as_object()
+    if version.go_live_at is not None and version.go_live_at > timezone.now():
+        raise LaunchFailed(
+            _("“%(item)s” has a go-live time of its own: clear it, or schedule the release.")
+            % {"item": item.label}
+        )
+    try:
+        version.full_clean()
+    except ValidationError as invalid:
+        raise LaunchFailed(
+            _("“%(item)s” is not valid: %(errors)s")
+            % {"item": item.label, "errors": " ".join(invalid.messages)}
+        ) from invalid
+    pinned.publish(user=user, skip_permission_checks=True)
+
+
+def _failed(release: Release, reason: str) -> None:
+    """Keep why, and cancel its schedule: it would fail again every second."""
+    logger.warning("Release %s (%s) did not go live: %s", release.pk, release.name, reason)
+    Release.objects.filter(pk=release.pk).update(failure=reason)
+    release.failure = reason
+    Revision.objects.filter(
+        base_content_type=release.get_base_content_type(), object_id=str(release.pk)
+    ).update(approved_go_live_at=None)
+
+
+def roll_back(release: Release, user: Any) -> Release:
+    """Put every item of `release` (live) back as it was before it, as a release of its own,
+    launched now; returns that release."""
+    if release.launched_at is None:
+        raise LaunchFailed(_("This release has not gone live: there is nothing to roll back."))
+    if Release.objects.filter(rollback_of=release).exists():
+        raise LaunchFailed(_("This release has been rolled back already."))
+    back = Release(
+        name=_("Roll back: %(name)s") % {"name": release.name}, rollback_of=release, live=False
+    )
+    back.items = [_restoring(item) for item in release.items.all()]
+    back.save()
+    revision = back.save_revision(user=user, log_action=True)
+    back.publish(revision, user=user, skip_permission_checks=True)
+    back.refresh_from_db()
+    if back.failure:
+        raise LaunchFailed(back.failure)
+    return back
+
+
+def _restoring(item: ReleaseItem) -> ReleaseItem:
+    restored = ReleaseItem(
+        content_type_id=item.content_type_id,
+        object_id=item.object_id,
+        locale_id=item.locale_id,
+        label=item.label,
+        sort_order=item.sort_order,
+    )
+    if item.was_live and item.live_before_id is not None:
+        restored.action, restored.revision_id = ReleaseItem.Action.PUBLISH, item.live_before_id
+    else:  # new with the release (or taken offline before it): offline again
+        restored.action = ReleaseItem.Action.UNPUBLISH
+    return restored
