@@ -1,6 +1,7 @@
 """The reference site: each locale's home page (/en/, /ar/) with the whole website around it,
-and the admin's whole-site previews, rendered by one set of templates (cms/templates/cms/site/)
-from the website-data payload and nothing else, as a frontend renders it from
+and the admin's whole-site previews (of a draft, or of a release), rendered by one set of
+templates (cms/templates/cms/site/) from the website-data payload and nothing else, as a
+frontend renders it from
 /api/website-data/. It is what a frontend team copies, and what previews show.
 
 home and sitecontent ask for it as providers (home.models.RENDER_PAGE,
@@ -23,6 +24,8 @@ from sitecontent.models import SiteContent
 from .delivery.payload import build_preview, get_website_data
 from .delivery.sections import SECTIONS, showing
 from .editorial.preview import site_preview_data
+from .releases.models import Release
+from .releases.preview import LaunchFailed, payload_as_of
 
 TEMPLATE = "cms/site/page.html"
 
@@ -42,6 +45,20 @@ def render_site_preview(request: HttpRequest, draft: SiteContent) -> TemplateRes
     """The website in the draft's locale with the draft applied, the draft outlined."""
     previewed = {section.field: draft.pk for section in showing(type(draft))}
     return render_website(request, site_preview_data(draft), preview=True, previewed=previewed)
+
+
+def render_release_preview(
+    request: HttpRequest, release: Release, locale_code: str
+) -> TemplateResponse:
+    """The website in `locale_code` as it will be once the release (as the editor has it) is
+    live; or why it could not go live."""
+    try:
+        entry = payload_as_of(release, locale_code, SECTIONS, None)
+    except LaunchFailed as failure:
+        return TemplateResponse(
+            request, "cms/releases/preview_failed.html", {"release": release, "failure": failure}
+        )
+    return render_website(request, json.loads(entry.body), preview=True)
 
 
 def render_website(

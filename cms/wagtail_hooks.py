@@ -16,7 +16,7 @@ from wagtail.snippets.models import register_snippet
 
 from home.fields import DRAW_IMAGE
 from home.models import RENDER_PAGE
-from sitecontent.models import SITE_PREVIEW, SiteContent
+from sitecontent.models import SITE_PREVIEW
 from sitecontent.permissions import LOCALES_OF_USER, PUBLISHES_WITHOUT_APPROVAL
 
 from .delivery.build import draw_image
@@ -28,7 +28,7 @@ from .editorial import (
 )
 from .editorial.approval import publishes_without_approval
 from .editorial.locale_access import locales_of_user
-from .editorial.preview import may_preview
+from .editorial.preview import PREVIEWABLE, may_preview
 from .editorial.releases_admin import (
     ReleaseItemsView,
     ReleasePermissionPolicy,
@@ -40,14 +40,15 @@ from .editorial.views import (
     RefreshWebsiteCacheView,
     TranslationStatusReportView,
 )
-from .reference_site import render_home_page, render_site_preview
-from .releases.models import Release
+from .reference_site import render_home_page, render_release_preview, render_site_preview
+from .releases.models import RELEASE_PREVIEW, Release
 
 # The reference site (/en/, /ar/) and the whole-site previews of drafts: the website rendered
 # from the payload the API serves.
 # (What the content apps need from cms, each provided exactly once: see providers.)
 RENDER_PAGE.provide(render_home_page)
 SITE_PREVIEW.provide(render_site_preview)
+RELEASE_PREVIEW.provide(render_release_preview)
 # The API v2 draws images from the renditions the payload uses, never making one.
 DRAW_IMAGE.provide(draw_image)
 # Where each person may work with site content: the locales of their teams.
@@ -133,7 +134,7 @@ class HeadlessPreviewMenuItem(ActionMenuItem):
 
 @hooks.register("register_snippet_action_menu_item")
 def register_headless_preview_menu_item(model: type[Model]) -> HeadlessPreviewMenuItem | None:
-    return HeadlessPreviewMenuItem(order=90) if issubclass(model, SiteContent) else None
+    return HeadlessPreviewMenuItem(order=90) if issubclass(model, PREVIEWABLE) else None
 
 
 class PermissionMenuItem(MenuItem):

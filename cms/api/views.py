@@ -16,7 +16,7 @@ from cms.delivery.locales import default_locale
 from cms.delivery.payload import get_website_data, refresh
 from cms.delivery.propagation import mark_unshareable, too_late_to_share
 from cms.delivery.sections import Section
-from cms.editorial.preview import DraftGone, PreviewTokenError, preview_payload
+from cms.editorial.preview import CannotApply, DraftGone, PreviewTokenError, preview_payload
 from cms.editorial.translation_status import status_for
 from cms.webhooks import receipts
 
@@ -87,6 +87,8 @@ def website_data_preview(token: str, locale: str | None, sections: list[Section]
         )
     except DraftGone as error:
         return error_response(404, str(error))
+    except CannotApply as error:  # a release that would not go live
+        return error_response(409, str(error))
     response = json_response(
         envelope_around(entry.body, payload_message(locale_code), entry.built_at)
     )

@@ -23,9 +23,16 @@ from wagtail.models import Revision
 from wagtail.permissions import policy_registry
 
 from cms.cache.stores import Entry
+from cms.delivery.locales import default_locale
 from cms.delivery.payload import build_preview
 from cms.delivery.sections import SECTIONS, Section
+from cms.releases.models import Release
+from cms.releases.preview import LaunchFailed, payload_as_of
 from sitecontent.models import SiteContent
+
+# What can be previewed with a token: a draft of site content, or a release (the website as
+# of the release, in any locale).
+PREVIEWABLE = (SiteContent, Release)
 
 SALT = "cms.preview"
 
@@ -36,6 +43,10 @@ class PreviewTokenError(Exception):
 
 class DraftGone(Exception):
     """The token is genuine, but the revision it names has been deleted since."""
+
+
+class CannotApply(Exception):
+    """The token names a release that could not go live as it is: the message says why."""
 
 
 @dataclass(frozen=True)
@@ -51,14 +62,14 @@ def _signer() -> signing.TimestampSigner:
 
 def may_preview(user: AbstractBaseUser | AnonymousUser, instance: Model | None) -> bool:
     """Tokens are handed to those who may edit the item (in its locale: see
-    cms.editorial.locale_access)."""
-    if not isinstance(instance, SiteContent) or instance.pk is None:
+    cms.editorial.locale_access), or the release."""
+    if not isinstance(instance, PREVIEWABLE) or instance.pk is None:
         return False
     policy = policy_registry.get_by_type(type(instance))
     return cast(bool, policy.user_has_permission_for_instance(user, "change", instance))
 
 
-def issue_token(instance: SiteContent) -> PreviewToken:
+def issue_token(instance: SiteContent | Release) -> PreviewToken:
     """A token for the instance's latest saved revision, valid CMS_PREVIEW_TOKEN_MAX_AGE s."""
     revision = instance.latest_revision
     if revision is None:
@@ -68,7 +79,7 @@ def issue_token(instance: SiteContent) -> PreviewToken:
     return PreviewToken(token, revision, datetime.fromtimestamp(expires, UTC))
 
 
-def read_token(token: str) -> tuple[SiteContent, dict[str, Any]]:
+def read_token(token: str) -> tuple[SiteContent | Release, dict[str, Any]]:
     """(draft object, preview info for the payload) from a token."""
     try:
         value = _signer().unsign_object(token, max_age=settings.CMS_PREVIEW_TOKEN_MAX_AGE)
@@ -80,12 +91,15 @@ def read_token(token: str) -> tuple[SiteContent, dict[str, Any]]:
         raise PreviewTokenError("Invalid preview token.") from None
     revision = Revision.objects.filter(pk=value["revision"]).first()
     draft = revision.as_object() if revision else None
-    if not isinstance(draft, SiteContent):
+    if not isinstance(draft, PREVIEWABLE):
         raise DraftGone("The previewed draft no longer exists.")
     info = {
         "type": draft._meta.model_name,
         "id": draft.pk,
-        "locale": draft.locale.language_code,
+        # A release is in every locale: it is previewed in the default one unless asked.
+        "locale": draft.locale.language_code
+        if isinstance(draft, SiteContent)
+        else default_locale(),
         "revision": revision.pk,
         "expires_at": datetime.fromtimestamp(value["expires"], UTC).isoformat(),
     }
@@ -99,6 +113,11 @@ def preview_payload(
     draft applied, and the locale it is in."""
     draft, info = read_token(token)
     code = locale_code or info["locale"]
+    if isinstance(draft, Release):
+        try:
+            return payload_as_of(draft, code, sections, {**info, "locale": code}), code
+        except LaunchFailed as failure:
+            raise CannotApply(str(failure)) from failure
     return build_preview(code, sections, draft, info), code
 
 

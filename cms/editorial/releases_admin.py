@@ -28,6 +28,7 @@ from wagtail.snippets.views import snippets
 
 from cms.releases import launch, membership
 from cms.releases.models import Release, ReleaseItem
+from cms.releases.readiness import readiness
 
 from .approval import publishes_without_approval
 
@@ -91,6 +92,7 @@ class ReleaseItemsPanel(Panel):
             context = super().get_context_data(parent_context)
             release = self.instance
             context["rows"] = rows(release) if release.pk else []
+            context["readiness"] = readiness(release) if release.pk else []
             context["items_url"] = (
                 reverse("cms_release_items", args=[release.pk]) if release.pk else None
             )
@@ -163,6 +165,7 @@ class ReleaseItemsView(WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(
             release=release,
             rows=rows(release),
+            readiness=readiness(release),
             form=kwargs.get("form") or AddItemsForm(),
             live=release.launched_at is not None,
             rolled_back_by=Release.objects.filter(rollback_of=release).first(),

@@ -1,7 +1,7 @@
 """The admin's own screens: the website cache, the translation status report, and headless
 preview links."""
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlencode
 
 from django.apps import apps
@@ -24,9 +24,10 @@ from cms.delivery.keys import cache_key, names_for
 from cms.delivery.locales import supported_locales
 from cms.delivery.payload import refresh
 from cms.delivery.sections import SECTIONS
+from cms.releases.models import Release
 from sitecontent.models import SiteContent
 
-from .preview import issue_token, may_preview
+from .preview import PREVIEWABLE, issue_token, may_preview
 from .translation_status import report_rows
 
 # The editors' "Refresh website cache" action in the Wagtail admin.
@@ -123,9 +124,9 @@ class HeadlessPreviewView(WagtailAdminTemplateMixin, TemplateView):
             model = apps.get_model(app_label, model_name)
         except LookupError:
             raise Http404 from None
-        if not issubclass(model, SiteContent):
+        if not issubclass(model, PREVIEWABLE):
             raise Http404
-        self.object = get_object_or_404(model, pk=unquote(pk))
+        self.object = cast(SiteContent | Release, get_object_or_404(model, pk=unquote(pk)))
         if not may_preview(request.user, self.object):
             return permission_denied(request)
         return super().dispatch(request)
@@ -139,18 +140,27 @@ class HeadlessPreviewView(WagtailAdminTemplateMixin, TemplateView):
             issued = issue_token(self.object)
         except ValueError as error:
             return {**context, "error": str(error)}
-        locale = self.object.locale.language_code
-        query = urlencode({"locale": locale, "preview": issued.token})
+        # A draft is previewed in its own locale; a release in each.
+        own = getattr(self.object, "locale", None)
+        locales = [own.language_code] if own is not None else supported_locales()
         base = (
             settings.WAGTAILAPI_BASE_URL.rstrip("/") or self.request.build_absolute_uri("/")[:-1]
         )
         frontend = settings.CMS_FRONTEND_PREVIEW_URL
+        links = [
+            {
+                "locale": code,
+                "api_url": f"{base}{reverse('website_data')}?"
+                + urlencode({"locale": code, "preview": issued.token}),
+                "frontend_url": frontend.format(token=quote(issued.token), locale=code)
+                if frontend
+                else None,
+            }
+            for code in locales
+        ]
         return {
             **context,
             "issued": issued,
-            "api_url": f"{base}{reverse('website_data')}?{query}",
-            "frontend_url": frontend.format(token=quote(issued.token), locale=locale)
-            if frontend
-            else None,
+            "links": links,
             "max_age_minutes": settings.CMS_PREVIEW_TOKEN_MAX_AGE // 60,
         }

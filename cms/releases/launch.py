@@ -62,7 +62,7 @@ def launch(
     try:
         with propagation.releasing(identity(release)), transaction.atomic():
             for item in items:
-                _apply(item, user)
+                apply(item, user)
             published = publish(revision, user=user, **kwargs)
             now = timezone.now()
             Release.objects.filter(pk=release.pk).update(
@@ -84,7 +84,7 @@ def identity(release: Release) -> dict[str, Any]:
     return {"id": release.pk, "name": release.name, "rolls_back": release.rollback_of_id}
 
 
-def _apply(item: ReleaseItem, user: Any) -> None:
+def apply(item: ReleaseItem, user: Any) -> None:
     target = item.target()
     if target is None:
         raise LaunchFailed(_("“%(item)s” was deleted after it joined.") % {"item": item.label})

@@ -26,9 +26,17 @@ from wagtail.models import (
     DraftStateMixin,
     LockableMixin,
     Orderable,
+    PreviewableMixin,
     RevisionMixin,
     WorkflowMixin,
 )
+
+from cms.delivery.locales import default_locale
+from providers import Provider
+
+# Renders the website as of a release: fn(request, release, locale code) -> the response.
+# The reference site provides it (cms.reference_site), above this room.
+RELEASE_PREVIEW = Provider("cms_release_preview", "editors could not preview a release")
 
 
 class Release(
@@ -36,6 +44,7 @@ class Release(
     DraftStateMixin,
     LockableMixin,
     RevisionMixin,
+    PreviewableMixin,
     ClusterableModel,
 ):
     """A named set of changes to site content and home pages, in any locales, that go live
@@ -97,6 +106,18 @@ class Release(
         from .launch import launch
 
         return launch(self, revision, user=user, publish=super().publish, **kwargs)
+
+    @property
+    def preview_modes(self) -> list[tuple[str, str]]:
+        # The whole website as of the release, in each language.
+        return [(code, str(name)) for code, name in settings.WAGTAIL_CONTENT_LANGUAGES]
+
+    @property
+    def default_preview_mode(self) -> str:
+        return default_locale()
+
+    def serve_preview(self, request: Any, mode_name: str) -> Any:
+        return RELEASE_PREVIEW(request, self, mode_name)
 
     def locale_ids(self) -> set[int]:
         """The locales its items are in (who approves it: cms.editorial.models)."""

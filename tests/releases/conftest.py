@@ -38,6 +38,7 @@ def campaign(site, editor):  # noqa: F811 (the fixture imported above)
     release = Release.objects.create(name="Summer campaign", live=False)
     items = [hero, arabic_hero, about, arabic_about, partner, announcement]
     membership.add(release, items, editor)
+    release.refresh_from_db()
     return release
 
 

@@ -11,6 +11,7 @@ from wagtail.models import WorkflowState
 
 from cms.releases import membership
 from cms.releases.models import Release
+from cms.releases.readiness import Readiness, readiness
 from sitecontent.models import Hero
 from tests.cms.conftest import get_data
 from tests.factories import UserFactory
@@ -194,3 +195,25 @@ def test_a_submitted_release_is_mailed_to_those_who_approve_all_its_locales(
     submit(campaign, editor)
     recipients = {address for mail in mailoutbox for address in mail.to}
     assert approver.email in recipients and arabic_only.email not in recipients
+
+
+def test_the_release_says_per_locale_what_each_item_will_show(
+    site, campaign, editor, editor_client
+):
+    [arabic] = readiness(campaign)
+    states = {row.label: state for row, state in arabic.items}
+    assert states == {
+        "Summer power": Readiness.UP_TO_DATE,  # its Arabic translation is in the release
+        "About us": Readiness.UP_TO_DATE,
+        "Sunrise": Readiness.MISSING,  # new, not translated: Arabic shows it in English
+        "Summer sale": Readiness.MISSING,
+    }
+    membership.remove(campaign.items.get(label="عنا"), editor)
+    [arabic] = readiness(campaign)
+    assert dict((row.label, state) for row, state in arabic.items)["About us"] == (
+        Readiness.OUT_OF_DATE  # the live Arabic item stays while its source changes
+    )
+    assert not arabic.ready
+    page = editor_client.get(items_url(campaign)).text
+    assert page.count('data-cms-readiness="out of date"') == 1
+    assert page.count('data-cms-readiness="missing"') == 2
