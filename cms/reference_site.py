@@ -24,8 +24,8 @@ from sitecontent.models import SiteContent
 from .delivery.payload import build_preview, get_website_data
 from .delivery.sections import SECTIONS, showing
 from .editorial.preview import site_preview_data
+from .releases.as_of import LaunchFailed, payload_as_of
 from .releases.models import Release
-from .releases.preview import LaunchFailed, payload_as_of
 
 TEMPLATE = "cms/site/page.html"
 

@@ -21,6 +21,7 @@ from sitecontent.permissions import LOCALES_OF_USER, PUBLISHES_WITHOUT_APPROVAL
 
 from .delivery.build import draw_image
 from .editorial import (
+    desk,  # noqa: F401 (registers the editor's desk on the dashboard)
     receipts_admin,  # noqa: F401 (registers its hooks: publish receipts)
     scheduling_admin,  # noqa: F401 (registers the dashboard's scheduler warning)
     translation_review,  # noqa: F401 (registers Submit for review in the translation editor)
@@ -38,10 +39,12 @@ from .editorial.releases_admin import (
 from .editorial.views import (
     HeadlessPreviewView,
     RefreshWebsiteCacheView,
+    ScheduledReportView,
     TranslationStatusReportView,
 )
 from .reference_site import render_home_page, render_release_preview, render_site_preview
-from .releases.models import RELEASE_PREVIEW, Release
+from .releases.launch import launch
+from .releases.models import RELEASE_LAUNCH, RELEASE_PREVIEW, Release
 
 # The reference site (/en/, /ar/) and the whole-site previews of drafts: the website rendered
 # from the payload the API serves.
@@ -49,6 +52,8 @@ from .releases.models import RELEASE_PREVIEW, Release
 RENDER_PAGE.provide(render_home_page)
 SITE_PREVIEW.provide(render_site_preview)
 RELEASE_PREVIEW.provide(render_release_preview)
+# What publishing a release does: all of it goes live, or none (cms/releases/launch.py).
+RELEASE_LAUNCH.provide(launch)
 # The API v2 draws images from the renditions the payload uses, never making one.
 DRAW_IMAGE.provide(draw_image)
 # Where each person may work with site content: the locales of their teams.
@@ -87,6 +92,12 @@ def register_cache_admin_urls() -> list[URLPattern]:
             "reports/translation-status/results/",
             TranslationStatusReportView.as_view(results_only=True),
             name="cms_translation_status_report_results",
+        ),
+        path("reports/scheduled/", ScheduledReportView.as_view(), name="cms_scheduled_report"),
+        path(
+            "reports/scheduled/results/",
+            ScheduledReportView.as_view(results_only=True),
+            name="cms_scheduled_report_results",
         ),
         path("releases/<int:pk>/items/", ReleaseItemsView.as_view(), name="cms_release_items"),
         path("releases/<int:pk>/roll-back/", RollBackView.as_view(), name="cms_release_roll_back"),
@@ -165,4 +176,11 @@ def register_translation_status_menu_item() -> PermissionMenuItem:
         icon_name="doc-full",
         order=900,
         permission=TranslationStatusReportView.permission,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_scheduled_menu_item() -> MenuItem:
+    return MenuItem(
+        _("Scheduled"), reverse("cms_scheduled_report"), icon_name="calendar-alt", order=910
     )

@@ -7,6 +7,9 @@ locale. Each such need is a `Provider`, declared by the content app that asks
 (`RENDER_PAGE = Provider(...)`), provided by cms (`RENDER_PAGE.provide(fn)`, in
 cms/wagtail_hooks.py, a Wagtail hook underneath) and asked for by calling it.
 
+A room of cms asks the same way where its models need what a room above them does (a release
+is launched and previewed by code that needs the release's models: cms.releases.models).
+
 One rule for all of them: exactly one function provides each. None, or two, is an error at
 startup (the system check below, `manage.py check`, run by runserver and migrate) and an
 ImproperlyConfigured if asked anyway: never a silent default, such as every translator working

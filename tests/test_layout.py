@@ -10,7 +10,17 @@ import grimp
 
 ROOT = Path(__file__).resolve().parent.parent
 CMS = ROOT / "cms"
-ROOMS = ["api", "editorial", "webhooks", "delivery", "images", "cache", "core"]
+ROOMS = [
+    "api",
+    "editorial",
+    "releases",
+    "scheduling",
+    "webhooks",
+    "delivery",
+    "images",
+    "cache",
+    "core",
+]
 # Where Django and Wagtail look for a module by its name, in every app and package.
 FRAMEWORK_NAMES = {"models.py", "views.py", "wagtail_hooks.py", "apps.py", "urls.py"}
 

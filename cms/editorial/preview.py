@@ -26,8 +26,8 @@ from cms.cache.stores import Entry
 from cms.delivery.locales import default_locale
 from cms.delivery.payload import build_preview
 from cms.delivery.sections import SECTIONS, Section
+from cms.releases.as_of import LaunchFailed, payload_as_of
 from cms.releases.models import Release
-from cms.releases.preview import LaunchFailed, payload_as_of
 from sitecontent.models import SiteContent
 
 # What can be previewed with a token: a draft of site content, or a release (the website as

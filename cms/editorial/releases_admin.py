@@ -31,6 +31,7 @@ from cms.releases.models import Release, ReleaseItem
 from cms.releases.readiness import readiness
 
 from .approval import publishes_without_approval
+from .links import edit_url
 
 
 class ReleasePermissionPolicy(ModelPermissionPolicy):
@@ -68,18 +69,10 @@ def rows(release: Release) -> list[dict[str, Any]]:
                 "locale": locale.get_display_name() if locale is not None else "",
                 "deleted": target is None,
                 "changed": release.launched_at is None and membership.changed_since_added(row),
-                "edit_url": _edit_url(target),
+                "edit_url": edit_url(target),
             }
         )
     return shown
-
-
-def _edit_url(target: Any) -> str | None:
-    if target is None:
-        return None
-    if hasattr(target, "snippet_viewset"):
-        return reverse(target.snippet_viewset.get_url_name("edit"), args=[target.pk])
-    return reverse("wagtailadmin_pages:edit", args=[target.pk])
 
 
 class ReleaseItemsPanel(Panel):

@@ -1,9 +1,10 @@
-"""The admin's own screens: the website cache, the translation status report, and headless
-preview links."""
+"""The admin's own screens: the website cache, the translation status and scheduled reports,
+and headless preview links."""
 
 from typing import Any, cast
 from urllib.parse import quote, urlencode
 
+import django_filters
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
@@ -11,12 +12,15 @@ from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.auth import permission_denied
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
+from wagtail.models import Locale, Revision
 
 from cms.cache.engine import payload_cache
 from cms.delivery import shared_caches
@@ -27,8 +31,10 @@ from cms.delivery.sections import SECTIONS
 from cms.releases.models import Release
 from sitecontent.models import SiteContent
 
+from .locale_access import locales_of_user
 from .preview import PREVIEWABLE, issue_token, may_preview
 from .translation_status import report_rows
+from .upcoming import Kind, Scheduled, scheduled
 
 # The editors' "Refresh website cache" action in the Wagtail admin.
 
@@ -109,6 +115,65 @@ class TranslationStatusReportView(ReportView):
 
     def get_queryset(self) -> list[dict[str, Any]]:
         return report_rows()
+
+
+class ScheduledFilters(WagtailFilterSet):
+    """The report's filter form. The rows are a list, not a queryset (django-filter filters
+    only querysets): the view applies what was chosen (ScheduledReportView.filter_queryset)."""
+
+    locale = django_filters.ChoiceFilter(
+        label=gettext_lazy("Locale"), empty_label=gettext_lazy("All")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=gettext_lazy("What happens"),
+        choices=[(kind.value, kind.label) for kind in Kind],
+        empty_label=gettext_lazy("All"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # django-filter wants a queryset to start from; it is never filtered.
+        super().__init__(*args, queryset=Revision.objects.none(), **kwargs)
+        self.filters["locale"].extra["choices"] = [
+            (locale.language_code, locale.get_display_name()) for locale in Locale.objects.all()
+        ]
+
+
+class ScheduledReportView(ReportView):
+    """*Reports → Scheduled*: every go-live, expiry and release to come, soonest first, by
+    day; filterable by locale and kind, exportable as CSV or XLSX."""
+
+    page_title = gettext_lazy("Scheduled")
+    header_icon = "calendar-alt"
+    index_url_name = "cms_scheduled_report"
+    index_results_url_name = "cms_scheduled_report_results"
+    filterset_class = ScheduledFilters
+    columns = [
+        Column("day", label=gettext_lazy("Day")),
+        Column(
+            "time", label=gettext_lazy("Time"), accessor=lambda row: row.at.astimezone().time()
+        ),
+        Column("kind", label=gettext_lazy("What happens"), accessor=lambda row: row.kind.label),
+        Column("title", label=gettext_lazy("Item")),
+        Column("content", label=gettext_lazy("Content")),
+        Column("locale_name", label=gettext_lazy("Locale")),
+    ]
+    list_export = ["at", "kind", "title", "content", "locale_name"]
+    export_headings = {"at": "when", "locale_name": "locale"}
+
+    def get_queryset(self) -> list[Scheduled]:
+        return scheduled(timezone.now(), locale_ids=locales_of_user(self.request.user))
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        rows: list[Scheduled] = queryset
+        if not (self.filters and self.filters.is_valid()):
+            return rows
+        chosen = self.filters.form.cleaned_data
+        if chosen.get("kind"):
+            rows = [row for row in rows if row.kind == chosen["kind"]]
+        if chosen.get("locale"):
+            locale = Locale.objects.get(language_code=chosen["locale"])
+            rows = [row for row in rows if row.is_in(locale.pk)]
+        return rows
 
 
 class HeadlessPreviewView(WagtailAdminTemplateMixin, TemplateView):
