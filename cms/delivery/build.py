@@ -3,15 +3,20 @@
 Each section's builder (declared in cms.delivery.sections, written in the app that owns the
 content) receives a BuildContext: the locale with its default-locale fallback, link
 resolution, images with their renditions, and the time of the build.
+
+A payload is built from one view of the database (`one_view`): a change that commits while
+it is built, a release of twenty items across every section, is in all of it or none of it.
 """
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import connections, transaction
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone
 from wagtail.images import get_image_model
@@ -24,6 +29,23 @@ from cms.images.models import PreparedImage
 from cms.images.renditions import version_of
 
 logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def one_view() -> Iterator[None]:
+    """Every query inside sees the database as it was at the first one: on PostgreSQL, a
+    read-only REPEATABLE READ transaction (a snapshot: no locks, nothing waits for it); on
+    SQLite, a transaction, which reads one state too. Inside a transaction already (a preview
+    of a release, a test), the queries are that transaction's."""
+    connection = connections["default"]
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
 
 
 class BuildContext:

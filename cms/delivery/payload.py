@@ -26,7 +26,7 @@ from cms.cache.local_copies import local_copies
 from cms.cache.models import ContentGeneration
 from cms.cache.stores import Entry, Write
 from cms.delivery import propagation
-from cms.delivery.build import build_fragments, dumps
+from cms.delivery.build import build_fragments, dumps, one_view
 from cms.delivery.keys import LAST_GOOD, WHOLE, cache_key, seconds_until, whole_ttl
 from cms.delivery.locales import direction
 from cms.delivery.models import EventKind
@@ -171,9 +171,11 @@ def _without_redis(
     try:
         if copy := local_copies.proven(key):  # another thread built it while this one waited
             return Payload(copy, "LOCAL")
-        stamp = ContentGeneration.current()  # first, as tokens are: see stores.py
-        generation.saw(stamp)
-        entry = assemble(locale_code, build_fragments(locale_code, sections), stamp=stamp)
+        with one_view():  # the stamp is the generation of what is built
+            stamp = ContentGeneration.current()
+            generation.saw(stamp)
+            fragments = build_fragments(locale_code, sections)
+        entry = assemble(locale_code, fragments, stamp=stamp)
         local_copies.remember_built(key, entry)
     except (OperationalError, InterfaceError) as error:
         stale = _last_good(locale_code, sections)
@@ -245,6 +247,12 @@ def _from_cache(locale_code: str, sections: Sequence[Section]) -> Entry | None:
         return hit
     keys = {section: cache_key(locale_code, section.key) for section in sections}
     found = cache.read_many(list(keys.values())) or {}
+    # A fragment of a newer generation proves it exists (it was read from PostgreSQL): the
+    # older ones beside it may predate a change whose purge is on its way, and are not
+    # assembled with it.
+    stored = [entry for entry in found.values() if entry is not None]
+    if stored:
+        generation.saw(max(entry.generation for entry in stored))
     fragments = {section: _current(found.get(key)) for section, key in keys.items()}
     if all(fragments.values()):
         stamp = min(fragment.generation for fragment in fragments.values())  # type: ignore[union-attr]
@@ -268,24 +276,28 @@ def _prepare(
     Returns the assembled entry and the cache writes that store it."""
     whole_key = cache_key(locale_code, WHOLE) if _is_whole(sections) else None
     section_keys = {section: cache_key(locale_code, section.key) for section in sections}
-    # The generation first, so what is built is at least as new as its stamp.
-    stamp = ContentGeneration.current()
-    generation.saw(stamp)
-    # Tokens next, database last: a purge in between makes our writes fail, not stale.
+    # Tokens first, database after: a purge in between makes our writes fail, not stale.
     tokens = cache.tokens([*section_keys.values(), *filter(None, [whole_key])]) or {}
     reusable = [key for section, key in section_keys.items() if section not in rebuild]
     cached = (cache.read_many(reusable) or {}) if reusable else {}
-    reused = {
-        section: fragment
-        for section, key in section_keys.items()
-        if (fragment := _current(cached.get(key))) is not None
-    }
-    built = {
-        section: dataclasses.replace(fragment, generation=stamp)
-        for section, fragment in build_fragments(
-            locale_code, [s for s in sections if s not in reused]
-        ).items()
-    }
+    with one_view():
+        # The generation of exactly the view the sections are built from. A fragment stored
+        # at another is of another state of the content (older, its purge perhaps still on
+        # its way; or newer): assembled with this view's, the payload would show part of a
+        # change. Only fragments of this very generation are reused.
+        stamp = ContentGeneration.current()
+        generation.saw(stamp)
+        reused = {
+            section: fragment
+            for section, key in section_keys.items()
+            if (fragment := cached.get(key)) is not None and fragment.generation == stamp
+        }
+        built = {
+            section: dataclasses.replace(fragment, generation=stamp)
+            for section, fragment in build_fragments(
+                locale_code, [s for s in sections if s not in reused]
+            ).items()
+        }
     fragments = {section: reused.get(section) or built[section] for section in sections}
 
     entry = assemble(locale_code, fragments, stamp=stamp)
