@@ -103,29 +103,51 @@ def after_commit(
     within it, move the content generation on, so no process serves a copy from memory that
     predates the change. `item` is what changed, for those who hear of it."""
     pairs = {(code, section) for code in locale_codes for section in sections}
-    if pairs:
-        transaction.on_commit(partial(generation.saw, ContentGeneration.advance()))
-        items = [ChangedItem.of(item)] if item is not None and item.pk is not None else []
-        unfinished = UnfinishedPropagation.objects.create(
-            pairs=sorted([code, section.key] for code, section in pairs),
-            items=[asdict(changed) for changed in items],
-        )
-        release = getattr(_request, "release", None)
-        # At once when no transaction is open.
-        transaction.on_commit(partial(propagate, pairs, items, {unfinished.pk}, release))
+    if not pairs:
+        return
+    items = [ChangedItem.of(item)] if item is not None and item.pk is not None else []
+    launching: _Launch | None = getattr(_request, "release", None)
+    if launching is not None:  # recorded once for the whole release, as it ends
+        launching.pairs |= pairs
+        launching.items.extend(changed for changed in items if changed not in launching.items)
+        return
+    _record(pairs, items, None)
+
+
+def _record(pairs: Pairs, items: list[ChangedItem], release: dict[str, Any] | None) -> None:
+    transaction.on_commit(partial(generation.saw, ContentGeneration.advance()))
+    unfinished = UnfinishedPropagation.objects.create(
+        pairs=sorted([code, section.key] for code, section in pairs),
+        items=[asdict(changed) for changed in items],
+    )
+    # At once when no transaction is open.
+    transaction.on_commit(partial(propagate, pairs, items, {unfinished.pk}, release))
 
 
 _request = threading.local()
 logger = logging.getLogger(__name__)
 
 
+@dataclass
+class _Launch:
+    release: dict[str, Any]
+    pairs: Pairs = field(default_factory=set)
+    items: list[ChangedItem] = field(default_factory=list)
+
+
 @contextmanager
 def releasing(release: dict[str, Any]) -> Iterator[None]:
-    """What changes inside is the launch of `release` ({"id", "name", "rolls_back"}): its
-    propagation is a `release.published` change naming it (cms.releases.launch)."""
-    _request.release = release
+    """What changes inside is the launch of `release` ({"id", "name", "rolls_back"}), made
+    inside the transaction it opens: its changes are recorded as one (one generation, one
+    unfinished propagation) as it ends, and propagated as a `release.published` change
+    naming it once the transaction commits. Nothing is recorded if it raises."""
+    _request.release = launching = _Launch(release)
     try:
-        yield
+        with transaction.atomic():
+            yield
+            _request.release = None
+            if launching.pairs:
+                _record(launching.pairs, launching.items, release)
     finally:
         _request.release = None
 

@@ -25,8 +25,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.actions.unpublish import UnpublishAction
@@ -38,6 +38,10 @@ from cms.delivery import propagation
 from .models import Release, ReleaseItem
 
 logger = logging.getLogger(__name__)
+
+
+# Fields a publish sets itself, checked by nobody's edit.
+BOOKKEEPING = ["latest_revision", "live_revision", "locked_by", "locale", "translation_key"]
 
 
 class LaunchFailed(Exception):
@@ -60,9 +64,11 @@ def launch(
         raise AlreadyLaunched(_("This release is already live: roll it back to undo it."))
     items = list(approved.items.all())
     try:
-        with propagation.releasing(identity(release)), transaction.atomic():
+        with propagation.one_change(), propagation.releasing(identity(release)):
+            pinned = Revision.objects.in_bulk([item.revision_id for item in items])
+            targets = _targets(items)
             for item in items:
-                apply(item, user)
+                apply(item, user, pinned, targets.get((item.content_type_id, item.object_id)))
             published = publish(revision, user=user, **kwargs)
             now = timezone.now()
             Release.objects.filter(pk=release.pk).update(
@@ -71,7 +77,7 @@ def launch(
             for item in items:  # the release's rows, as the publish just wrote them
                 ReleaseItem.objects.filter(
                     release=release, content_type=item.content_type_id, object_id=item.object_id
-                ).update(live_before=item.live_before, was_live=item.was_live)
+                ).update(live_before=item.live_before_id, was_live=item.was_live)
     except LaunchFailed as failure:
         _failed(release, str(failure))
         return None
@@ -84,35 +90,62 @@ def identity(release: Release) -> dict[str, Any]:
     return {"id": release.pk, "name": release.name, "rolls_back": release.rollback_of_id}
 
 
-def apply(item: ReleaseItem, user: Any) -> None:
-    target = item.target()
+def _targets(items: list[ReleaseItem]) -> dict[tuple[int, str], Any]:
+    """The release's items themselves, a query per kind: {(content type, id): item}."""
+    found: dict[tuple[int, str], Any] = {}
+    by_kind: dict[int, list[str]] = {}
+    for item in items:
+        by_kind.setdefault(item.content_type_id, []).append(item.object_id)
+    for content_type_id, ids in by_kind.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is not None:
+            for target in model._default_manager.filter(pk__in=ids):
+                found[(content_type_id, str(target.pk))] = getattr(target, "specific", target)
+    return found
+
+
+def apply(
+    item: ReleaseItem,
+    user: Any,
+    pinned: dict[Any, Revision] | None = None,
+    target: Any = None,
+) -> None:
+    """Make the item's change (`pinned`, `target`: the release's revisions and the item,
+    fetched with the others'; else fetched now)."""
+    target = target if pinned is not None else item.target()
     if target is None:
         raise LaunchFailed(_("“%(item)s” was deleted after it joined.") % {"item": item.label})
-    item.was_live, item.live_before = target.live, target.live_revision
+    item.was_live, item.live_before_id = target.live, target.live_revision_id
     if item.action == ReleaseItem.Action.UNPUBLISH:
         if target.live:
             action = UnpublishPageAction if isinstance(target, Page) else UnpublishAction
             action(target, user=user).execute(skip_permission_checks=True)
         return
-    pinned = Revision.objects.filter(pk=item.revision_id).first()
-    if pinned is None:
+    revision = (
+        pinned.get(item.revision_id)
+        if pinned is not None
+        else Revision.objects.filter(pk=item.revision_id).first()
+    )
+    if revision is None:
         raise LaunchFailed(
             _("The version of “%(item)s” in the release was deleted.") % {"item": item.label}
         )
-    version = pinned.as_object()
+    version = revision.as_object()
     if version.go_live_at is not None and version.go_live_at > timezone.now():
         raise LaunchFailed(
             _("“%(item)s” has a go-live time of its own: clear it, or schedule the release.")
             % {"item": item.label}
         )
     try:
-        version.full_clean()
+        # What the version says (its content and what it links to), not Wagtail's
+        # bookkeeping, which its publish sets; unique together is the database's to hold.
+        version.full_clean(exclude=BOOKKEEPING, validate_unique=False)
     except ValidationError as invalid:
         raise LaunchFailed(
             _("“%(item)s” is not valid: %(errors)s")
             % {"item": item.label, "errors": " ".join(invalid.messages)}
         ) from invalid
-    pinned.publish(user=user, skip_permission_checks=True)
+    revision.publish(user=user, skip_permission_checks=True)
 
 
 def _failed(release: Release, reason: str) -> None:
