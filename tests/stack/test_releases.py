@@ -13,9 +13,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import pytest
+
 from tests.stack.clients import Loopback
 from tests.stack.conftest import ROOT, SERVER_NAME
-from tests.stack.test_webhooks import Worker, endpoint_for
+from tests.stack.test_webhooks import Worker, endpoint_for, manage_shell
 from tests.webhooks.receiver import Receiver
 
 ON_TIME = 5.0  # the issue's bound on a scheduled release's lateness
@@ -92,6 +94,36 @@ for line in sys.stdin:
         release.publish(release.save_revision(user=admin), user=admin)
         print(json.dumps({"due": release.go_live_at.timestamp()}), flush=True)
 """
+
+
+LIVE_REVISIONS = """
+import json
+from sitecontent.models import Hero, MenuItem, Partner
+live = {model: model.objects.filter(live=True) for model in (Hero, MenuItem, Partner)}
+print(json.dumps({model.__name__: dict(items.values_list("pk", "live_revision"))
+                  for model, items in live.items()}))
+"""
+
+PUT_BACK = """
+import json
+from cms.delivery import propagation
+from wagtail.models import Revision
+from sitecontent.models import Hero, MenuItem, Partner
+before = json.loads({before!r})
+with propagation.one_change():
+    for model in (Hero, MenuItem, Partner):
+        for pk, revision in before[model.__name__].items():
+            if model.objects.filter(pk=pk).exclude(live_revision=revision).exists():
+                Revision.objects.get(pk=revision).publish()
+"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def the_stack_as_it_was(stack):
+    """The stack is shared by every module: what the releases here put live is put back."""
+    before = manage_shell(stack.env, LIVE_REVISIONS)
+    yield
+    manage_shell(stack.env, PUT_BACK.format(before=before))
 
 
 class Driver:
