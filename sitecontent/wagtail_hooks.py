@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import ObjectList, PublishingPanel
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, LocaleColumn, UpdatedAtColumn
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -40,6 +41,11 @@ class SiteContentViewSet(SnippetViewSet):
         if self.thumbnail is not None:  # beside the title (Wagtail links the first column)
             title, *others = self.list_display
             self.list_display = [title, ThumbnailColumn(self.thumbnail), *others]
+
+    def get_edit_handler(self):
+        # Wagtail's *Set schedule* (go live at, expire at, in the status panel) is there only
+        # where the panels name it: the model's panels, then the schedule.
+        return ObjectList([*self.model.panels, PublishingPanel()]).bind_to_model(self.model)
 
     def get_queryset(self, request):
         queryset = self.model._default_manager.all()

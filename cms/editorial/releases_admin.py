@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.panels import FieldPanel, ObjectList, Panel
+from wagtail.admin.panels import FieldPanel, ObjectList, Panel, PublishingPanel
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale
@@ -233,6 +233,15 @@ class ReleaseEditView(snippets.EditView):
         return super().dispatch(request, *args, **kwargs)
 
 
+class GoLivePanel(PublishingPanel):
+    """Wagtail's *Set schedule* with the go-live time alone: a release does not expire (it is
+    rolled back)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.children = [child for child in self.children if child.field_name == "go_live_at"]
+
+
 class ReleaseViewSet(snippets.SnippetViewSet):
     model = Release
     icon = "calendar-check"
@@ -254,6 +263,7 @@ class ReleaseViewSet(snippets.SnippetViewSet):
             FieldPanel("name"),
             FieldPanel("description"),
             ReleaseItemsPanel(heading=gettext_lazy("What is in it")),
+            GoLivePanel(),
         ]
     )
 

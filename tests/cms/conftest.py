@@ -1,7 +1,9 @@
 import json
 
 import pytest
+from bs4 import BeautifulSoup
 
+from cms.editorial.links import edit_url
 from tests.factories import (
     FooterLinkFactory,
     HeroFactory,
@@ -17,6 +19,29 @@ def get_data(client, query="", **headers):
     response = client.get(f"/api/website-data/{query}", **headers)
     assert response.status_code == 200, response.content
     return json.loads(response.content)["data"]
+
+
+def edit_form(client, item):
+    """The item's edit form as the admin renders it: its URL, the page, and the values a
+    browser would send back untouched."""
+    url = edit_url(item)
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    form = page.find("form", id="w-editor-form")
+    values = {}
+    for field in form.find_all(["input", "select", "textarea"]):
+        name = field.get("name")
+        if not name or field.get("type") in ("submit", "button", "file"):
+            continue
+        if field.get("type") in ("checkbox", "radio") and not field.has_attr("checked"):
+            continue
+        if field.name == "select":
+            chosen = field.find("option", selected=True)
+            values[name] = chosen["value"] if chosen else ""
+        elif field.name == "textarea":
+            values[name] = field.text
+        else:
+            values[name] = field.get("value", "")
+    return url, page, values
 
 
 @pytest.fixture

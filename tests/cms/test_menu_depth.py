@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from sitecontent.models import MenuItem
+from tests.cms.conftest import edit_form
 from tests.factories import MenuItemFactory, publish
 
 pytestmark = pytest.mark.django_db
@@ -110,29 +111,6 @@ def test_the_menu_listing_names_items_whose_parents_loop_as_left_out(editor_clie
     text = listing_text(editor_client)
     assert "Top: its parents loop, so the menu leaves it out." in text
     assert "Middle: its parents loop, so the menu leaves it out." in text
-
-
-def edit_form(client, item):
-    """The item's edit form as the admin renders it: its URL and the values a browser would
-    send back untouched."""
-    url = reverse("wagtailsnippets_sitecontent_menuitem:edit", args=[item.pk])
-    page = BeautifulSoup(client.get(url).content, "html.parser")
-    form = page.find("form", id="w-editor-form")
-    values = {}
-    for field in form.find_all(["input", "select", "textarea"]):
-        name = field.get("name")
-        if not name or field.get("type") in ("submit", "button", "file"):
-            continue
-        if field.get("type") in ("checkbox", "radio") and not field.has_attr("checked"):
-            continue
-        if field.name == "select":
-            chosen = field.find("option", selected=True)
-            values[name] = chosen["value"] if chosen else ""
-        elif field.name == "textarea":
-            values[name] = field.text
-        else:
-            values[name] = field.get("value", "")
-    return url, page, values
 
 
 def test_a_too_deep_item_opens_under_the_item_the_menu_shows_it_under_and_stays_there(

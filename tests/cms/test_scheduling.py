@@ -15,7 +15,7 @@ from wagtail.models import Page, Revision
 from cms.scheduling import scheduler
 from cms.scheduling.models import SchedulerRun
 from sitecontent.models import Hero, Partner
-from tests.cms.conftest import get_data
+from tests.cms.conftest import edit_form, get_data
 from tests.factories import HeroFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -233,6 +233,24 @@ def test_the_item_shows_its_schedule_in_its_status_panel(site, editor_client):
 
     assert f"Go-live:</span> {shown(revision.approved_go_live_at)}<" in page
     assert f"Expiry:</span> {shown(hero.expire_at)}<" in page
+
+
+def test_an_editor_sets_the_schedule_in_the_edit_view_and_publishing_it_schedules_it(
+    site, publisher_client, client
+):
+    hero = site["hero"]
+    url, page, values = edit_form(publisher_client, hero)
+    dialog = page.find(id="schedule-publishing-dialog")  # behind *Set schedule*
+    assert {field["name"] for field in dialog.find_all("input")} >= {"go_live_at", "expire_at"}
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    values.update({"title": "Clean power, tomorrow", "action-publish": "action-publish"})
+    values["go_live_at"] = tomorrow.strftime("%Y-%m-%d %H:%M")
+    response = publisher_client.post(url, values)
+
+    assert response.status_code == 302, response.content
+    revision = Revision.objects.get(pk=Hero.objects.get(pk=hero.pk).latest_revision_id)
+    assert revision.approved_go_live_at == tomorrow.replace(second=0, microsecond=0)
+    assert titles(client)[0] == "Clean power"  # until its time
 
 
 def test_an_expiry_that_fails_is_retried_and_the_sweep_goes_on(
