@@ -60,11 +60,14 @@ def launch(
     approved: Release = revision.as_object()  # the release, and its items, as approved
     if approved.go_live_at is not None and approved.go_live_at > timezone.now():
         return publish(revision, user=user, **kwargs)  # scheduled: Wagtail records it
-    if Release.objects.filter(pk=release.pk, launched_at__isnull=False).exists():
-        raise AlreadyLaunched(_("This release is already live: roll it back to undo it."))
     items = list(approved.items.all())
     try:
-        with propagation.one_change(), propagation.releasing(identity(release)):
+        with propagation.one_change(), propagation.releasing(identity(approved)):
+            # Locked until it commits: a second launch (a double click, a second worker)
+            # waits for this one, then finds it live.
+            locked = Release.objects.select_for_update().filter(pk=release.pk)
+            if locked.values_list("launched_at", flat=True).first() is not None:
+                raise AlreadyLaunched(_("This release is already live: roll it back to undo it."))
             pinned = Revision.objects.in_bulk([item.revision_id for item in items])
             targets = _targets(items)
             for item in items:
