@@ -8,7 +8,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv run migrate seed superuser test bench fuzz drill lint format messages clean
+.PHONY: help venv run migrate seed superuser test bench fuzz drill lint format messages screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +40,10 @@ run: seed superuser ## Bring up the CMS (and its worker) with demo content on ht
 test: venv ## Run the test suite, with coverage, against a throwaway PostgreSQL and Redis
 	scripts/install-system-deps
 	scripts/with-services $(PY) -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+screenshots: venv ## Retake the editors' guide's screenshots (docs/screenshots/) with the browser tests
+	scripts/install-system-deps
+	CMS_DOCS_SCREENSHOTS=1 scripts/with-services $(PY) -m pytest -p no:cacheprovider tests/browser/test_release_flow.py
 
 bench: venv ## Benchmark /api/website-data/ (nginx, gunicorn), publishing, and image memory
 	scripts/install-system-deps

@@ -137,18 +137,39 @@ class AddItemsForm(forms.Form):
         return found
 
 
-class ReleaseItemsView(WagtailAdminTemplateMixin, TemplateView):
-    """What is in the release; adding, updating (to the item's latest version) and removing
-    items, for those who may change it. A live release shows what it did, and its rollback."""
+class ReleasePageView(WagtailAdminTemplateMixin, TemplateView):
+    """A page of one release, for those who may change it, under Releases in the breadcrumbs."""
 
-    template_name = "cms/releases/items.html"
-    header_icon = "calendar-check"
+    release: Release
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         self.release = get_object_or_404(Release, pk=kwargs["pk"])
         if not may_change(request.user, self.release):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        releases = Release.snippet_viewset
+        path = [
+            *self.breadcrumbs_items,
+            {"url": reverse(releases.get_url_name("list")), "label": releases.menu_label},
+        ]
+        if not self.page_title:  # the release's own page
+            return [*path, {"url": "", "label": self.release.name}]
+        url = reverse("cms_release_items", args=[self.release.pk])
+        return [
+            *path,
+            {"url": url, "label": self.release.name},
+            {"url": "", "label": self.page_title},
+        ]
+
+
+class ReleaseItemsView(ReleasePageView):
+    """What is in the release; adding, updating (to the item's latest version) and removing
+    items, for those who may change it. A live release shows what it did, and its rollback."""
+
+    template_name = "cms/releases/items.html"
+    header_icon = "calendar-check"
 
     def get_page_title(self) -> str:
         return self.release.name
@@ -190,18 +211,12 @@ class ReleaseItemsView(WagtailAdminTemplateMixin, TemplateView):
         return redirect("cms_release_items", pk=release.pk)
 
 
-class RollBackView(WagtailAdminTemplateMixin, TemplateView):
+class RollBackView(ReleasePageView):
     """Confirm, then put every item of a live release back as it was before it."""
 
     template_name = "cms/releases/roll_back.html"
     header_icon = "undo"
     page_title = gettext_lazy("Roll back")
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        self.release = get_object_or_404(Release, pk=kwargs["pk"])
-        if not may_change(request.user, self.release):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(release=self.release, rows=rows(self.release), **kwargs)

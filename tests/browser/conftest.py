@@ -16,6 +16,10 @@ from playwright.sync_api import expect, sync_playwright
 from tests.factories import ARABIC_TEAM, UserFactory
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# `make screenshots` sets it: the browser tests then write the editors' guide's pictures.
+DOCS_SCREENSHOTS = os.environ.get("CMS_DOCS_SCREENSHOTS") and (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "browser-test-password"
 
@@ -73,6 +77,14 @@ def page(browser, request, live_server):
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         (ARTIFACTS / f"{name}.html").write_text(page.content())
     context.close()
+
+
+def for_the_docs(page, name, locator=None):
+    """A picture of what the page shows now for docs/ (only under `make screenshots`)."""
+    if not DOCS_SCREENSHOTS:
+        return
+    DOCS_SCREENSHOTS.mkdir(exist_ok=True)
+    (locator or page).screenshot(path=str(DOCS_SCREENSHOTS / f"{name}.png"))
 
 
 def log_in(page, user):
