@@ -252,6 +252,8 @@ class GoLivePanel(PublishingPanel):
     """Wagtail's *Set schedule* with the go-live time alone: a release does not expire (it is
     rolled back)."""
 
+    children: list[FieldPanel]
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.children = [child for child in self.children if child.field_name == "go_live_at"]
