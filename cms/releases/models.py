@@ -81,6 +81,10 @@ class Release(
     revisions_relation = GenericRelation("wagtailcore.Revision", related_query_name="cms_release")
 
     panels = [FieldPanel("name"), FieldPanel("description")]
+    # Wagtail's usage index would record a release's revisions, content types and locales (it
+    # names its items by id, not by a foreign key): nothing an editor looks up, and a task per
+    # item each time the release is saved or launched.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         app_label = "cms"

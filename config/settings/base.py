@@ -351,8 +351,12 @@ CMS_FRONTEND_PREVIEW_URL = env.str("CMS_FRONTEND_PREVIEW_URL", default="")
 # deliveries go to a queue in the database that the worker (`manage.py cms_worker`) runs.
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    # The background worker (manage.py cms_worker): webhook deliveries and image renditions.
-    "worker": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["webhooks", "images"]},
+    # The background worker (manage.py cms_worker): webhook deliveries, image renditions, and
+    # the usage index of what a release put live.
+    "worker": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["webhooks", "images", "references"],
+    },
 }
 # Webhooks (cms/webhooks): publishes within this window go out as one event per endpoint and
 # locale; failed deliveries are retried after each of these delays in turn (seconds, with

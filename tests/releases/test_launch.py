@@ -224,3 +224,74 @@ def test_the_receipt_says_which_release_it_rolled_back(
     assert receipt.releases == [{"id": back.pk, "name": back.name, "rolls_back": release.pk}]
     assert json.dumps(receipt.releases)  # as the webhook body carries it
     assert Release.objects.get(pk=release.pk).rolled_back_by == back
+
+
+def test_the_home_pages_go_live_with_a_release_and_back_with_its_rollback(
+    client, site, launching, publisher, editor, django_capture_on_commit_callbacks
+):
+    from home.models import HomePage
+
+    english, arabic = (HomePage.objects.get(pk=site[name].pk) for name in ("home", "arabic_home"))
+    draft(english, heading="Summer is here")
+    draft(arabic, heading="وصل الصيف")
+    release = Release.objects.create(name="Summer home", live=False)
+    membership.add(release, [english, arabic], editor)
+    release = launching(release, publisher)
+
+    assert release.live, release.failure
+    headings = {
+        code: get_data(client, f"?locale={code}")["home"]["heading"] for code in ("en", "ar")
+    }
+    assert headings == {"en": "Summer is here", "ar": "وصل الصيف"}
+    with django_capture_on_commit_callbacks(execute=True):
+        launch.roll_back(release, editor)
+    assert get_data(client, "?locale=ar")["home"]["heading"] == "Welcome"
+
+
+def test_each_item_s_history_says_it_was_published_by_whom_as_wagtail_says_it(
+    campaign, launching, publisher
+):
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ModelLogEntry
+
+    before = ModelLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    launching(campaign, publisher)
+
+    def logged(item):
+        since = ModelLogEntry.objects.filter(pk__gt=before).order_by("pk")
+        return list(
+            since.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)
+        )
+
+    hero = Hero.objects.get(title="Summer power")
+    rename, published = logged(hero)
+    assert (rename.action, published.action) == ("wagtail.rename", "wagtail.publish")
+    assert (
+        rename.data == published.data == {"title": {"old": "Clean power", "new": "Summer power"}}
+    )
+    assert published.user == publisher and published.revision == hero.live_revision
+    assert published.content_changed and published.label == "Summer power"
+    partner = Partner.objects.get(name="Sunrise")  # new: published, not renamed
+    assert [entry.action for entry in logged(partner)] == ["wagtail.publish"]
+
+
+def test_what_the_items_link_to_is_indexed_by_the_worker_once_the_release_is_live(
+    site, launching, publisher, editor
+):
+    from django_tasks_db.models import DBTaskResult
+    from wagtail.models import ReferenceIndex
+    from wagtail.tasks import update_reference_index_task
+
+    from tests.factories import ImageFactory
+
+    sunset = ImageFactory(title="Sunset")
+    hero = draft(Hero.objects.get(pk=site["hero"].pk), background_image=sunset)
+    release = Release.objects.create(name="Sunset", live=False)
+    membership.add(release, [hero], editor)
+    launching(release, publisher)
+    assert Hero.objects.get(pk=hero.pk).background_image == sunset  # live
+    assert not ReferenceIndex.get_references_to(sunset).exists()  # not in the request
+
+    for queued in DBTaskResult.objects.filter(queue_name="references"):  # the worker
+        update_reference_index_task.call(*queued.args_kwargs["args"])
+    assert [ref.object_id for ref in ReferenceIndex.get_references_to(sunset)] == [str(hero.pk)]

@@ -7,6 +7,7 @@ settings, the stack's database and Redis), as the admin's request would: one cha
 
 import json
 import re
+import statistics
 import subprocess
 import sys
 import threading
@@ -21,7 +22,7 @@ from tests.stack.test_webhooks import Worker, endpoint_for, manage_shell
 from tests.webhooks.receiver import Receiver
 
 ON_TIME = 5.0  # the issue's bound on a scheduled release's lateness
-NOT_YET_TWICE = 3.0  # a release of twelve against one item: the issue's bound is 2.0
+TWICE = 2.0  # the issue's bound on a release of twelve items against one item
 
 DRIVER = """
 import json, sys, time
@@ -231,7 +232,7 @@ def test_a_release_of_twelve_items_is_one_event_per_locale_in_about_the_time_of_
     worker.start()
     driver = Driver(env)
     try:
-        one = driver("one", "R90")["seconds"]
+        driver("one", "R90")
         time.sleep(3)  # its event goes out on its own
         receiver.received.clear()
         big = driver("big", "R91")
@@ -239,23 +240,33 @@ def test_a_release_of_twelve_items_is_one_event_per_locale_in_about_the_time_of_
         while time.time() < deadline and len(receiver.received) < 2:
             time.sleep(0.2)
         time.sleep(2)  # anything more would have come by now
+        told = list(receiver.received)
+        # The times, side by side: one hero, then a release of twelve, seven times over (this
+        # machine is noisy: the medians are compared), each once the worker has done with the
+        # one before (its events, its usage index).
+        ones, releases = [], []
+        for n in range(7):
+            time.sleep(1.5)
+            ones.append(driver("one", f"R7{n}")["seconds"])
+            time.sleep(1.5)
+            releases.append(driver("big", f"R8{n}")["seconds"])
     finally:
         driver.close()
         worker.stop()
         receiver.stop()
+    one, twelve = statistics.median(ones), statistics.median(releases)
     print(
-        f"\nPublishing one hero: {one:.2f} s; a release of {big['items']} items in 2 locales: "
-        f"{big['seconds']:.2f} s ({big['seconds'] / one:.2f}×)"
+        f"\nPublishing one hero: {one:.3f} s; a release of {big['items']} items in 2 locales: "
+        f"{twelve:.3f} s ({twelve / one:.2f}×; medians of 7, side by side)\n"
+        f"one: {sorted(round(t, 3) for t in ones)}; "
+        f"twelve: {sorted(round(t, 3) for t in releases)}"
     )
-    events = [(d.event["type"], d.event["data"]["locale"]) for d in receiver.received]
+    events = [(d.event["type"], d.event["data"]["locale"]) for d in told]
     assert big["items"] == 12
     assert sorted(events) == [("release.published", "ar"), ("release.published", "en")]
-    assert all(d.verified for d in receiver.received)
-    assert {r["name"] for d in receiver.received for r in d.event["data"]["releases"]} == {"R91"}
-    # The issue asks for twice at most; measured here 2.4 times. What is left is Wagtail's
-    # own publish of each item (its revision, log entry and reference index: some forty
-    # queries each), so this holds the line while that is worked on (see the closing note).
-    assert big["seconds"] <= NOT_YET_TWICE * one
+    assert all(d.verified for d in told)
+    assert {r["name"] for d in told for r in d.event["data"]["releases"]} == {"R91"}
+    assert twelve <= TWICE * one
 
 
 def test_a_scheduled_release_goes_live_within_5_s_of_its_time_by_the_workers(stack):
