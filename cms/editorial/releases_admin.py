@@ -115,7 +115,12 @@ def _locale_id(item: Any) -> int | None:
 
 
 class AddItemsForm(forms.Form):
-    items = forms.MultipleChoiceField(label=gettext_lazy("Items"), choices=())
+    items = forms.MultipleChoiceField(
+        label=gettext_lazy("Items"),
+        choices=(),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=gettext_lazy("Hold Ctrl (⌘ on a Mac) to choose several."),
+    )
     action = forms.ChoiceField(
         label=gettext_lazy("In the release"),
         choices=ReleaseItem.Action.choices,

@@ -57,7 +57,11 @@ class Scheduled:
 
     @property
     def locale_name(self) -> str:
-        return self.locale.get_display_name() if self.locale is not None else ""
+        """Its locale; a release's, the locales of its items ("English, Arabic")."""
+        if self.locale is not None:
+            return str(self.locale.get_display_name())
+        locales = Locale.objects.filter(pk__in=_locales(self)).order_by("pk")
+        return ", ".join(str(locale.get_display_name()) for locale in locales)
 
     @property
     def day(self) -> Any:

@@ -126,3 +126,6 @@ def test_the_scheduled_report_lists_every_go_live_expiry_and_release_by_locale_a
     rows = b"".join(export.streaming_content).decode().strip().splitlines()
     assert rows[0] == "when,kind,title,content,locale" and len(rows) == 2
     assert "Noor" in rows[1] and "expiry" in rows[1]
+    export = client.get("/admin/reports/scheduled/?export=csv&kind=release")
+    [_, launch_week] = b"".join(export.streaming_content).decode().strip().splitlines()
+    assert launch_week.endswith(",Launch week,Release,English")  # the locales of its items
