@@ -53,6 +53,19 @@ def test_dev_settings_fall_back_to_sqlite_and_local_memory():
     ]
 
 
+def test_make_run_prints_mail_to_the_console():
+    # Approvers and editors are told by mail (workflow notifications): under make run it shows
+    # in the terminal, with nothing to set up.
+    send = (
+        "from django.core.mail import send_mail; "
+        "send_mail('Awaiting your review', 'Summer power', 'cms@localhost', ['a@example.com'])"
+    )
+    result = load_settings("config.settings.dev", show=send)
+    assert result.returncode == 0, result.stderr
+    assert "Subject: Awaiting your review" in result.stdout
+    assert "To: a@example.com" in result.stdout
+
+
 def test_dev_settings_use_postgresql_and_redis_when_given():
     result = load_settings(
         "config.settings.dev",
