@@ -6,18 +6,16 @@ router). The document says exactly what the server accepts; the fuzzer
 (tests/stack/test_fuzz.py) holds it to that."""
 
 import copy
-import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from cms.delivery.locales import supported_locales
 from cms.delivery.sections import SECTIONS
 
 from .guard import MAX_QUERY_LENGTH
+from .schemas import item_schema_name, written_document
 from .v2 import ENDPOINTS, MAX_LIMIT
 
-SOURCE = Path(__file__).with_name("openapi.json")
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
@@ -55,6 +53,83 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
     }
 
 
+def _sections_by_endpoint() -> dict[str, Any]:
+    return {name: getattr(ENDPOINTS[name], "section", None) for name in ENDPOINTS}
+
+
+def v2_schemas() -> dict[str, Any]:
+    """Per section endpoint, its item (`V2Hero`: the payload's item and Wagtail's `meta`, with
+    no field required, since `?fields=` may leave any out) and its listing (`V2HeroListing`)."""
+    schemas: dict[str, Any] = {
+        "V2ItemMeta": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "type": {"type": "string", "description": "app_label.Model"},
+                "detail_url": {"type": "string", "format": "uri"},
+                "locale": {
+                    "type": "string",
+                    "enum": supported_locales(),
+                    "description": "The item's own locale: the fallback's, for a fallback.",
+                },
+            },
+        }
+    }
+    for section in filter(None, _sections_by_endpoint().values()):
+        name = item_schema_name(section)
+        payload_item = written_document()["components"]["schemas"][name]
+        schemas[f"V2{name}"] = {
+            "type": "object",
+            "description": f"One of {section.api_endpoint}: what ?fields= chose of a {name}.",
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "integer"},
+                "meta": {"$ref": "#/components/schemas/V2ItemMeta"},
+                **_chosen_fields(payload_item, schemas)["properties"],
+            },
+        }
+        schemas[f"V2{name}Listing"] = {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["meta", "items"],
+            "properties": {
+                "meta": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["total_count"],
+                    "properties": {"total_count": {"type": "integer", "minimum": 0}},
+                },
+                "items": {"type": "array", "items": {"$ref": f"#/components/schemas/V2{name}"}},
+            },
+        }
+    return schemas
+
+
+def _chosen_fields(schema: Any, v2_schemas: dict[str, Any]) -> Any:
+    """The schema with no field required, nested objects' included (as their own `V2<Name>`
+    components): `?fields=` may leave out any field at any depth."""
+    if isinstance(schema, list):
+        return [_chosen_fields(each, v2_schemas) for each in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if f"V2{name}" not in v2_schemas:
+            v2_schemas[f"V2{name}"] = {}  # taken, before a nested reference to it comes up
+            component = written_document()["components"]["schemas"][name]
+            v2_schemas[f"V2{name}"] = _chosen_fields(component, v2_schemas)
+        return {**schema, "$ref": f"#/components/schemas/V2{name}"}
+    return {
+        key: _chosen_fields(value, v2_schemas)
+        for key, value in schema.items()
+        if not (key == "required" and "properties" in schema)
+    }
+
+
+def _ok(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
 def v2_paths() -> dict[str, Any]:
     """Wagtail API v2, as this project serves it: listings and details per endpoint."""
     errors = {
@@ -63,34 +138,43 @@ def v2_paths() -> dict[str, Any]:
         "414": _error(f"The query string is longer than {MAX_QUERY_LENGTH} characters"),
         "503": _error("The database is down", retry=True),
     }
-    listing_parameters = [
-        _query("locale", locale_schema(), "The locale; the default locale without it."),
+    locale = _query("locale", locale_schema(), "The locale; the default locale without it.")
+    fields = _query(
+        "fields",
+        {"type": "string"},
+        "Wagtail's syntax: `*` all, `_` none, `title,image` these, `-description` not this, "
+        "`image(url,alt)` part of a nested object. Default: every field. Unknown: 400.",
+    )
+    paging = [
         _query("limit", {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT}, "Page size."),
         _query("offset", {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}, "Skip."),
     ]
-    ok = {
-        "description": "Wagtail's v2 shape: meta and items (listing), or one item",
-        "content": {"application/json": {"schema": {"type": "object"}}},
-    }
     # Wagtail's own endpoints: pages by the exact locale code, images and documents by none.
     exact_locale = _query("locale", {"type": "string", "enum": supported_locales()}, "Locale.")
-    own = {"pages": [exact_locale, *listing_parameters[1:]], "images": listing_parameters[1:]}
-    own["documents"] = own["images"]
+    wagtails = _ok({"type": "object"}, "Wagtail's v2 shape: meta and items, or one item")
     paths: dict[str, Any] = {}
-    for name in ENDPOINTS:
-        parameters = own.get(name, listing_parameters)
+    for name, section in _sections_by_endpoint().items():
+        if section:
+            item = f"#/components/schemas/V2{item_schema_name(section)}"
+            listing = [locale, fields, *paging]
+            ok_listing = _ok({"$ref": f"{item}Listing"}, "The section's items (meta, items)")
+            ok_detail = _ok({"$ref": item}, "One item")
+        else:
+            listing = [exact_locale, *paging] if name == "pages" else paging
+            ok_listing = ok_detail = wagtails
+        operation = name.replace("-", "_")
         paths[f"/api/v2/{name}/"] = {
             "get": {
                 "summary": f"Wagtail API v2: {name}",
-                "operationId": f"v2_{name.replace('-', '_')}_listing",
-                "parameters": copy.deepcopy(parameters),
-                "responses": {"200": ok, **errors},
+                "operationId": f"v2_{operation}_listing",
+                "parameters": copy.deepcopy(listing),
+                "responses": {"200": ok_listing, **errors},
             }
         }
         paths[f"/api/v2/{name}/{{id}}/"] = {
             "get": {
                 "summary": f"Wagtail API v2: one of {name}",
-                "operationId": f"v2_{name.replace('-', '_')}_detail",
+                "operationId": f"v2_{operation}_detail",
                 "parameters": [
                     {
                         "name": "id",
@@ -98,9 +182,9 @@ def v2_paths() -> dict[str, Any]:
                         "required": True,
                         "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
                     },
-                    *copy.deepcopy([p for p in parameters if p["name"] == "locale"]),
+                    *copy.deepcopy([p for p in listing if p["name"] in ("locale", "fields")]),
                 ],
-                "responses": {"200": ok, **errors},
+                "responses": {"200": ok_detail, **errors},
             }
         }
     return paths
@@ -108,7 +192,7 @@ def v2_paths() -> dict[str, Any]:
 
 @cache
 def openapi_document() -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(SOURCE.read_text())
+    document = copy.deepcopy(written_document())
     fields = ", ".join(section.field for section in SECTIONS)
     for path in document["paths"].values():
         for operation in path.values():
@@ -136,5 +220,6 @@ def openapi_document() -> dict[str, Any]:
             "type": "string",
             "enum": [section.field for section in SECTIONS],
         }
+    schemas.update(v2_schemas())
     document["paths"].update(v2_paths())
     return document

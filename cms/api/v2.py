@@ -4,7 +4,8 @@ each payload section that declares one (cms.delivery.sections).
 A section's endpoint serves exactly the items /api/website-data/ serves for that section, from
 the same builders and the same cache: the same link resolution, visibility rules, locale
 fallback (`fallback_locale`) and image renditions, with the same public Cache-Control. Each
-item adds Wagtail's `meta` (type, detail_url, locale).
+item adds Wagtail's `meta` (type, detail_url, locale), and `?fields=` chooses among an item's
+fields with Wagtail's syntax (cms.api.fields).
 
 Anonymous and read-only: no session or authentication lookups, only live content, and every
 error in the same JSON envelope as the rest of /api/ (with Wagtail's "message" kept).
@@ -33,7 +34,9 @@ from cms.delivery.propagation import mark_unshareable, too_late_to_share
 from cms.delivery.sections import SECTIONS, Section
 
 from .envelope import error_envelope
+from .fields import Selection, item_selection
 from .inputs import InvalidRequest, parse_locale
+from .schemas import item_schema
 
 MAX_LIMIT = 100  # WAGTAILAPI_LIMIT_MAX
 
@@ -70,8 +73,8 @@ class SectionAPIViewSet(PublicEndpoint, BaseAPIViewSet):
     """A payload section's items, per locale (?locale=, the default locale without it)."""
 
     section: Section
-    listing_parameters = frozenset({"locale", "limit", "offset"})
-    detail_parameters = frozenset({"locale"})
+    listing_parameters = frozenset({"locale", "limit", "offset", "fields"})
+    detail_parameters = frozenset({"locale", "fields"})
 
     def get_queryset(self) -> Any:  # the section model's QuerySet (self.model is Wagtail's)
         return self.model.objects.filter(live=True).order_by("pk")
@@ -83,6 +86,7 @@ class SectionAPIViewSet(PublicEndpoint, BaseAPIViewSet):
     def listing_view(self, request: Request) -> Response:
         self._check_parameters(self.listing_parameters)
         locale = parse_locale(request.GET.get("locale"))
+        selection = self._selection()
         items = self._items(locale)
         offset = self._whole_number("offset", 0)
         limit = self._whole_number("limit", 20)
@@ -93,7 +97,7 @@ class SectionAPIViewSet(PublicEndpoint, BaseAPIViewSet):
             Response(
                 {
                     "meta": {"total_count": len(items)},
-                    "items": [self._with_meta(item, locale) for item in page],
+                    "items": [self._shown(item, locale, selection) for item in page],
                 }
             ),
             locale,
@@ -101,6 +105,7 @@ class SectionAPIViewSet(PublicEndpoint, BaseAPIViewSet):
 
     def detail_view(self, request: Request, pk: int) -> Response:
         self._check_parameters(self.detail_parameters)
+        selection = self._selection()
         if "locale" in request.GET:
             locale = parse_locale(request.GET["locale"])
         else:
@@ -113,13 +118,22 @@ class SectionAPIViewSet(PublicEndpoint, BaseAPIViewSet):
         item = _find(self._items(locale), pk) if locale else None
         if item is None:
             raise Http404(f"No live {self.model._meta.verbose_name} with id {pk}.")
-        return self._public(Response(self._with_meta(item, locale)), locale)
+        return self._public(Response(self._shown(item, locale, selection)), locale)
 
     def _items(self, locale: str) -> list[dict[str, Any]]:
         data = get_section(locale, self.section)
         if isinstance(data, list):
             return data
         return [data] if data else []
+
+    def _selection(self) -> Selection | None:
+        return item_selection(self.request.GET.get("fields"), item_schema(self.section))
+
+    def _shown(
+        self, item: dict[str, Any], locale: str, selection: Selection | None
+    ) -> dict[str, Any]:
+        whole = self._with_meta(item, locale)
+        return whole if selection is None else selection.of(whole)
 
     def _with_meta(self, item: dict[str, Any], locale: str) -> dict[str, Any]:
         meta = {
