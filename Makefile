@@ -39,14 +39,16 @@ run: seed superuser ## Bring up the CMS (and its worker) with demo content on ht
 
 test: venv ## Run the test suite, with coverage, against a throwaway PostgreSQL and Redis
 	scripts/install-system-deps
+	cd clients/typescript && npm ci --silent --no-audit --no-fund && npm run --silent build
 	scripts/with-services $(PY) -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 screenshots: venv ## Retake the editors' guide's screenshots (docs/screenshots/) with the browser tests
 	scripts/install-system-deps
 	CMS_DOCS_SCREENSHOTS=1 scripts/with-services $(PY) -m pytest -p no:cacheprovider tests/browser/test_release_flow.py
 
-bench: venv ## Benchmark /api/website-data/ (nginx, gunicorn), publishing, and image memory
+bench: venv ## Benchmark /api/website-data/ (nginx, gunicorn, the TypeScript client), publishing, images
 	scripts/install-system-deps
+	cd clients/typescript && npm ci --silent --no-audit --no-fund && npm run --silent build
 	scripts/with-services $(PY) scripts/bench_website_data.py $(BENCH_ARGS)
 	scripts/with-services $(PY) scripts/bench_publish.py
 	scripts/with-services $(PY) scripts/bench_images.py

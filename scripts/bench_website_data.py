@@ -6,6 +6,9 @@ PostgreSQL and Redis in DATABASE_URL / REDIS_URL.
   cache beside the same bytes served by the same nginx as a static file, and the 304 on ETag.
 - Straight to gunicorn (what an nginx miss costs): a cache hit beside a bare Django view.
 - The wake-up: how soon readers waiting for a rebuild get it once it is done.
+- The TypeScript client (clients/typescript, built): its conditional fetch through nginx, 200
+  and 304, per request beside Node.js's bare fetch() and beside curl, each fetching the same
+  URL on one kept-alive connection.
 
     make bench                                         # throwaway PostgreSQL and Redis
     make bench BENCH_ARGS="--seconds 1 --rounds 1"     # the smoke run the tests do
@@ -127,12 +130,55 @@ def fetch(url, headers=None):
         return response.headers, response.read()
 
 
+def client_beside_curl(url, certificate, requests, etag):
+    """Median milliseconds per request of the TypeScript client, of Node.js's bare fetch() and
+    of curl, 200 and 304."""
+    base, _, query = url.partition("/api/website-data/?")
+    locale = query.removeprefix("locale=")
+    node_env = {
+        **os.environ,
+        "NODE_EXTRA_CA_CERTS": str(certificate),
+        "NODE_OPTIONS": "--dns-result-order=ipv4first",  # nginx listens on 127.0.0.1
+    }
+    medians = {}
+    for path, extra in (("200", []), ("304", ["--header", f"If-None-Match: {etag}"])):
+        client = subprocess.run(  # noqa: S603
+            ["node", "scripts/bench_client.mjs", base, locale, str(requests), path],  # noqa: S607
+            cwd=ROOT,
+            env=node_env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        transfers = ["--output", "/dev/null", url] * (requests + 1)
+        curl = subprocess.run(  # noqa: S603
+            [
+                *("curl", "--silent", "--ipv4", "--compressed", "--cacert", str(certificate)),
+                *("--write-out", "%{http_code} %{time_total}\n", *extra, *transfers),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        answers = [line.split() for line in curl.stdout.splitlines()][1:]  # after the handshake
+        if {code for code, _ in answers} != {path}:
+            sys.exit(f"curl expected {path}s, got {sorted({code for code, _ in answers})}")
+        timings = json.loads(client.stdout)
+        medians[f"client_{path}_ms"] = statistics.median(timings["client"])
+        medians[f"fetch_{path}_ms"] = statistics.median(timings["fetch"])
+        medians[f"curl_{path}_ms"] = statistics.median(float(t) * 1000 for _, t in answers)
+    return medians
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5, help="per target and round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--readers", type=int, default=8, help="readers for the wake-up")
+    parser.add_argument(
+        "--client-requests", type=int, default=500, help="per round, for the TypeScript client"
+    )
     parser.add_argument(
         "--app-connections",
         type=int,
@@ -190,6 +236,10 @@ def main():
         for _ in range(args.rounds):
             for label, url, connections, extra in targets:
                 runs[label].append(wrk(url, args.seconds, connections, extra))
+        clients = [
+            client_beside_curl(edge + API, certificate, args.client_requests, headers["ETag"])
+            for _ in range(args.rounds)
+        ]
         wake_up = manage(
             env,
             "shell",
@@ -240,6 +290,15 @@ def main():
         "wake_up": wake,
         "errors": sum(figure["errors"] for figure in figures.values()),
     }
+    client = {
+        name: round(statistics.median(run[name] for run in clients), 3) for name in clients[0]
+    }
+    for path in ("200", "304"):
+        for baseline in ("fetch", "curl"):
+            client[f"client_vs_{baseline}_{path}"] = round(
+                client[f"client_{path}_ms"] / client[f"{baseline}_{path}_ms"], 2
+            )
+    summary["typescript_client"] = client
     cached = summary["nginx_cached_vs_static"]
     p99 = summary["nginx_cached_p99_ms"]
     print(f"\nThrough nginx (TLS): the cached website data answers {cached}x the static file's")
@@ -249,6 +308,17 @@ def main():
     print(f"Straight to gunicorn: a cache hit answers {hit}x the bare Django view's requests/s.")
     print(f"Wake-up: {wake['readers']} readers waiting for a rebuild all have it ", end="")
     print(f"{wake['last_reader_after_build_ms']} ms after it is built (median of 5).")
+    print(
+        f"TypeScript client through nginx, ms per request (median of {args.client_requests} "
+        f"in each of {args.rounds} round(s)):"
+    )
+    for path in ("200", "304"):
+        print(
+            f"  {path}: client {client[f'client_{path}_ms']:.3f}, Node's bare fetch "
+            f"{client[f'fetch_{path}_ms']:.3f}, curl {client[f'curl_{path}_ms']:.3f}: the "
+            f"client {client[f'client_vs_fetch_{path}']}x the bare fetch, "
+            f"{client[f'client_vs_curl_{path}']}x curl"
+        )
     print("FIGURES " + json.dumps({"targets": figures, **summary}))
 
 

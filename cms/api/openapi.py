@@ -220,6 +220,15 @@ def openapi_document() -> dict[str, Any]:
             "type": "string",
             "enum": [section.field for section in SECTIONS],
         }
+    # A release's event is a content change that names its releases: a schema of its own, so
+    # that typed clients know `releases` is there (an allOf of a $ref and a bare `required`
+    # is lost on them).
+    change = schemas["ContentChange"]
+    schemas["ReleaseChange"] = {
+        **copy.deepcopy(change),
+        "description": "What a release changed in one locale, and the releases it was.",
+        "required": [*change["required"], "releases"],
+    }
     schemas.update(v2_schemas())
     document["paths"].update(v2_paths())
     return document

@@ -6,11 +6,15 @@ from tests.stack.conftest import figures_of
 
 
 def test_the_benchmark_runs_every_target_through_nginx_and_gunicorn_without_an_error():
-    figures = figures_of("bench_website_data.py", "--seconds", 1, "--rounds", 1)
+    figures = figures_of(
+        "bench_website_data.py", "--seconds", 1, "--rounds", 1, "--client-requests", 20
+    )
     assert len(figures["targets"]) == 6
     assert all(target["rps"] > 0 for target in figures["targets"].values())
     assert figures["errors"] == 0
     assert figures["wake_up"]["readers"] == 8
+    client = figures["typescript_client"]
+    assert client["client_vs_curl_200"] > 0 and client["client_vs_curl_304"] > 0
 
 
 def test_the_publish_benchmark_times_publishes_with_and_without_webhook_endpoints():
