@@ -12,6 +12,7 @@ import type {
   SectionItemWithEveryField,
   SectionListing,
   WebsiteDataEnvelope,
+  WebsiteDataQuery,
   WebsiteDataWith,
 } from "./types.js";
 
@@ -131,8 +132,25 @@ interface SendOptions {
   init?: CmsRequestInit | undefined;
   /** False for what must never be cached (previews): `cache: "no-store"`, no `next`. */
   cacheable?: boolean;
-  /** Send the remembered ETag of this URL as `If-None-Match`. */
-  conditional?: boolean;
+}
+
+/**
+ * What openapi-fetch builds for each call, in place of a `Request`: the URL, the method and the
+ * headers, all that the client's own fetch reads of it. A `Request` (openapi-fetch's default)
+ * would also make an AbortSignal and a second header list per call, for nothing: the request
+ * goes out as fetch(url, init).
+ */
+class PlannedRequest {
+  readonly method: string;
+  readonly headers: Headers;
+
+  constructor(
+    readonly url: string,
+    init: RequestInit,
+  ) {
+    this.method = init.method ?? "GET";
+    this.headers = new Headers(init.headers);
+  }
 }
 
 /** A typed client of the CMS's API. Every answer but a 2xx (and a 304 to its own
@@ -142,13 +160,17 @@ export function createCmsClient(options: CmsClientOptions): CmsClient {
   const conditionalRequests = options.conditionalRequests ?? true;
   // Per URL: a handful (two locales, a few section subsets), so never pruned.
   const remembered = new Map<string, Remembered>();
-  const api = createClient<paths>({ baseUrl: options.baseUrl, headers: options.headers });
+  const api = createClient<paths>({
+    baseUrl: options.baseUrl,
+    headers: options.headers,
+    Request: PlannedRequest as unknown as typeof Request,
+  });
 
   // openapi-fetch builds the URL and types the call; the request goes out as a plain
   // fetch(url, init), so that Next.js reads `cache` and `next` as on any other fetch.
-  function sender({ init, cacheable = true, conditional = false }: SendOptions) {
-    const sent: { url: string; remembered?: Remembered | undefined } = { url: "" };
-    const fetch = (request: Request): Promise<Response> => {
+  function sender({ init, cacheable = true }: SendOptions) {
+    const sent = { url: "" };
+    const fetch = (request: PlannedRequest): Promise<Response> => {
       const merged = mergeInit(options.requestInit, init);
       if (!cacheable) {
         delete merged.next;
@@ -157,36 +179,45 @@ export function createCmsClient(options: CmsClientOptions): CmsClient {
       const headers = new Headers(merged.headers);
       request.headers.forEach((value, name) => headers.set(name, value));
       sent.url = request.url;
-      sent.remembered = conditional ? remembered.get(request.url) : undefined;
-      if (sent.remembered) headers.set("If-None-Match", sent.remembered.etag);
       return fetchImpl(request.url, { ...merged, method: request.method, headers });
     };
     return { sent, fetch };
   }
 
+  // The one call every page render of every frontend makes: built and sent by hand, its query
+  // typed from the document (WebsiteDataQuery). Through openapi-fetch, a 304 through nginx
+  // took 1.2x a bare fetch's time (its response handling parses the empty body as JSON and
+  // catches the error); by hand 1.04x, and a 200 1.02x (`make bench`).
+  const websiteDataUrl = `${options.baseUrl.replace(/\/+$/, "")}/api/website-data/`;
+
   async function getWebsiteData<Section extends SectionField = SectionField>(
     locale: Locale,
     { sections, init }: WebsiteDataOptions<Section> = {},
   ): Promise<WebsiteDataResult<Section>> {
-    const { sent, fetch } = sender({ init, conditional: conditionalRequests });
-    const { data, error, response } = await api.GET("/api/website-data/", {
-      params: { query: { locale, sections: sections?.length ? sections.join(",") : undefined } },
-      fetch,
-    });
-    if (response.status === 304 && sent.remembered) {
+    const query: WebsiteDataQuery = { locale };
+    if (sections?.length) query.sections = sections.join(",");
+    const url = `${websiteDataUrl}?${new URLSearchParams(query as Record<string, string>)}`;
+    const merged = mergeInit(options.requestInit, init);
+    const headers = new Headers(merged.headers);
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
+    const known = conditionalRequests ? remembered.get(url) : undefined;
+    if (known) headers.set("If-None-Match", known.etag);
+    const response = await fetchImpl(url, { ...merged, method: "GET", headers });
+    if (response.status === 304 && known) {
       return {
-        data: sent.remembered.body.data as WebsiteDataWith<Section>,
-        etag: response.headers.get("ETag") ?? sent.remembered.etag,
-        cacheTags: sent.remembered.cacheTags,
+        data: known.body.data as WebsiteDataWith<Section>,
+        etag: response.headers.get("ETag") ?? known.etag,
+        cacheTags: known.cacheTags,
         notModified: true,
       };
     }
-    if (!response.ok || data === undefined) throw new CmsApiError(response.status, error, sent.url);
+    if (!response.ok) throw new CmsApiError(response.status, await jsonOrNull(response), url);
+    const body = (await response.json()) as WebsiteDataEnvelope;
     const etag = response.headers.get("ETag");
     const cacheTags = cacheTagsOf(response);
-    if (conditionalRequests && etag) remembered.set(sent.url, { etag, cacheTags, body: data });
+    if (conditionalRequests && etag) remembered.set(url, { etag, cacheTags, body });
     // The API leaves out only the sections not asked for.
-    return { data: data.data as WebsiteDataWith<Section>, etag, cacheTags, notModified: false };
+    return { data: body.data as WebsiteDataWith<Section>, etag, cacheTags, notModified: false };
   }
 
   async function getPreview<Section extends SectionField = SectionField>(
@@ -237,6 +268,15 @@ export function createCmsClient(options: CmsClientOptions): CmsClient {
   }
 
   return { getWebsiteData, getPreview, listSection, getSectionItem };
+}
+
+/** The JSON body of an error answer; null when it is not JSON (a proxy's own error page). */
+async function jsonOrNull(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
 }
 
 function mergeInit(

@@ -15,6 +15,8 @@ type OkBody<Path extends keyof paths> = paths[Path] extends {
 export type WebsiteData = Schemas["WebsiteData"];
 /** The envelope `/api/website-data/` wraps the payload in: `{status, data, message, timestamp}`. */
 export type WebsiteDataEnvelope = OkBody<"/api/website-data/">;
+/** The query of `/api/website-data/`: `locale`, `sections`, `preview`. */
+export type WebsiteDataQuery = NonNullable<paths["/api/website-data/"]["get"]["parameters"]["query"]>;
 /** A locale the API serves: `en` or `ar`. */
 export type Locale = WebsiteData["locale"];
 /** A field of the payload that `?sections=` can ask for, and that a cache tag names. */
