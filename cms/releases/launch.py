@@ -52,6 +52,9 @@ INDEX_USAGE = update_reference_index_task.using(backend="worker", queue_name="re
 # Fields a publish sets itself, checked by nobody's edit.
 BOOKKEEPING = ["latest_revision", "live_revision", "locked_by", "locale", "translation_key"]
 
+# What Wagtail's publish of an item reads from it (with_content_json): fetched along with it.
+ALONG = ("latest_revision", "locale")
+
 
 class LaunchFailed(Exception):
     """One of the release's changes cannot be made: the message says which, and why."""
@@ -107,6 +110,10 @@ def identity(release: Release) -> dict[str, Any]:
     return {"id": release.pk, "name": release.name, "rolls_back": release.rollback_of_id}
 
 
+def _has_field(model: Any, name: str) -> bool:
+    return any(field.name == name for field in model._meta.get_fields())
+
+
 def _targets(items: list[ReleaseItem]) -> dict[tuple[int, str], Any]:
     """The release's items themselves, a query per kind: {(content type, id): item}."""
     found: dict[tuple[int, str], Any] = {}
@@ -116,18 +123,10 @@ def _targets(items: list[ReleaseItem]) -> dict[tuple[int, str], Any]:
     for content_type_id, ids in by_kind.items():
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is not None:
-            # What Wagtail's publish of each reads from the item (with_content_json), along.
             along = [name for name in ALONG if _has_field(model, name)]
             for target in model._default_manager.select_related(*along).filter(pk__in=ids):
                 found[(content_type_id, str(target.pk))] = getattr(target, "specific", target)
     return found
-
-
-ALONG = ("latest_revision", "locale")
-
-
-def _has_field(model: Any, name: str) -> bool:
-    return any(field.name == name for field in model._meta.get_fields())
 
 
 def apply(
