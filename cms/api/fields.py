@@ -48,11 +48,9 @@ class Selection:
         return None if value is None else self.of(value)
 
 
-def item_selection(value: str | None, schema: dict[str, Any]) -> Selection | None:
+def item_selection(value: str, schema: dict[str, Any]) -> Selection:
     """The `?fields=` of a request for items of this schema, checked against it before any
-    item is read; None when every field is shown."""
-    if value is None:
-        return None
+    item is read."""
     try:
         fields: Fields = parse_fields_parameter(value)
     except ValueError as error:

@@ -44,5 +44,6 @@ def item_schema_name(section: Section) -> str:
 
 
 def item_schema(section: Section) -> dict[str, Any]:
-    schemas: dict[str, Any] = written_document()["components"]["schemas"]
-    return dict(schemas[item_schema_name(section)])
+    """That item's schema (read only: it is the document's own)."""
+    schemas: dict[str, dict[str, Any]] = written_document()["components"]["schemas"]
+    return schemas[item_schema_name(section)]

@@ -127,7 +127,8 @@ class SectionAPIViewSet(PublicEndpoint, BaseAPIViewSet):
         return [data] if data else []
 
     def _selection(self) -> Selection | None:
-        return item_selection(self.request.GET.get("fields"), item_schema(self.section))
+        fields = self.request.GET.get("fields")
+        return None if fields is None else item_selection(fields, item_schema(self.section))
 
     def _shown(
         self, item: dict[str, Any], locale: str, selection: Selection | None
