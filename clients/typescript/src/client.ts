@@ -166,20 +166,34 @@ export function createCmsClient(options: CmsClientOptions): CmsClient {
     Request: PlannedRequest as unknown as typeof Request,
   });
 
+  /** The fetch options of one call: the client's `requestInit`, the call's own `init` over
+   * it, then these headers. What must never be cached (previews) gets `cache: "no-store"`
+   * and no `next`. */
+  function fetchInit(
+    init: CmsRequestInit | undefined,
+    headers: Iterable<[string, string]>,
+    cacheable = true,
+  ): CmsRequestInit & { headers: Headers } {
+    const merged = mergeInit(options.requestInit, init);
+    if (!cacheable) {
+      delete merged.next;
+      merged.cache = "no-store";
+    }
+    const sent = new Headers(merged.headers);
+    for (const [name, value] of headers) sent.set(name, value);
+    return { ...merged, method: "GET", headers: sent };
+  }
+
   // openapi-fetch builds the URL and types the call; the request goes out as a plain
   // fetch(url, init), so that Next.js reads `cache` and `next` as on any other fetch.
   function sender({ init, cacheable = true }: SendOptions) {
     const sent = { url: "" };
     const fetch = (request: PlannedRequest): Promise<Response> => {
-      const merged = mergeInit(options.requestInit, init);
-      if (!cacheable) {
-        delete merged.next;
-        merged.cache = "no-store";
-      }
-      const headers = new Headers(merged.headers);
-      request.headers.forEach((value, name) => headers.set(name, value));
       sent.url = request.url;
-      return fetchImpl(request.url, { ...merged, method: request.method, headers });
+      return fetchImpl(request.url, {
+        ...fetchInit(init, request.headers, cacheable),
+        method: request.method,
+      });
     };
     return { sent, fetch };
   }
@@ -197,12 +211,10 @@ export function createCmsClient(options: CmsClientOptions): CmsClient {
     const query: WebsiteDataQuery = { locale };
     if (sections?.length) query.sections = sections.join(",");
     const url = `${websiteDataUrl}?${new URLSearchParams(query as Record<string, string>)}`;
-    const merged = mergeInit(options.requestInit, init);
-    const headers = new Headers(merged.headers);
-    for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
+    const sent = fetchInit(init, Object.entries(options.headers ?? {}));
     const known = conditionalRequests ? remembered.get(url) : undefined;
-    if (known) headers.set("If-None-Match", known.etag);
-    const response = await fetchImpl(url, { ...merged, method: "GET", headers });
+    if (known) sent.headers.set("If-None-Match", known.etag);
+    const response = await fetchImpl(url, sent);
     if (response.status === 304 && known) {
       return {
         data: known.body.data as WebsiteDataWith<Section>,
