@@ -21,7 +21,7 @@ import pytest
 from cms.api.openapi import openapi_document
 from tests.stack.clients import Publisher
 from tests.stack.conftest import ROOT
-from tests.stack.test_webhooks import Worker, endpoint_for, manage_shell
+from tests.stack.test_webhooks import Worker, endpoint_for, hero_title, manage_shell
 from tests.webhooks.receiver import Receiver
 
 CLIENT = ROOT / "clients" / "typescript"
@@ -77,19 +77,23 @@ def record_responses(stack, directory):
         "print(issue_token(Hero.objects.filter(locale__language_code='ar', live=True)"
         ".order_by('sort_order')[0]).token)",
     )
+    payloads = {
+        locale: record(
+            directory, f"website-data.{locale}", stack, f"/api/website-data/?locale={locale}"
+        )
+        for locale in ("en", "ar")
+    }
     for locale in ("en", "ar"):
-        record(directory, f"website-data.{locale}", stack, f"/api/website-data/?locale={locale}")
         for endpoint in V2_SECTIONS:
             record(
                 directory, f"v2.{endpoint}.{locale}", stack, f"/api/v2/{endpoint}/?locale={locale}"
             )
-    ar = record(directory, "website-data.ar", stack, "/api/website-data/?locale=ar")
     record(
         directory,
         "website-data.ar.not-modified",
         stack,
         "/api/website-data/?locale=ar",
-        headers={"if-none-match": ar.headers["etag"]},
+        headers={"if-none-match": payloads["ar"].headers["etag"]},
     )
     record(
         directory,
@@ -114,11 +118,7 @@ def record_webhooks(stack, directory):
     worker.start()
     publisher = Publisher(env)
     try:
-        original = manage_shell(
-            env,
-            "from sitecontent.models import Hero;print(Hero.objects.filter("
-            "locale__language_code='ar', live=True).order_by('sort_order')[0].title)",
-        )
+        original = hero_title(env, "ar")
         publisher.publish("ar", "عنوان من العميل")
         manage_shell(env, LAUNCH_A_RELEASE)
         manage_shell(env, REFRESH)
