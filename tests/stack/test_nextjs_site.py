@@ -252,7 +252,14 @@ def test_a_badly_signed_webhook_is_refused_and_revalidates_nothing(site):
         publisher.close()
 
 
-def test_chromium_reads_the_arabic_page_in_arabic_right_to_left(site):
+def shown(page, test_id):
+    return [text.strip() for text in page.locator(f"[data-testid={test_id}]").all_text_contents()]
+
+
+def test_chromium_reads_each_locale_as_its_payload_says_the_arabic_right_to_left(site, stack):
+    """The page is the payload's chrome, in the payload's language and direction: the
+    announcement, the menu and its children, the heroes as <picture>s with every source the
+    payload gives, the partners, the footer's links."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -262,6 +269,7 @@ def test_chromium_reads_the_arabic_page_in_arabic_right_to_left(site):
         try:
             page = browser.new_page()
             for locale, direction in (("ar", "rtl"), ("en", "ltr")):
+                payload = stack.curl(f"/api/website-data/?locale={locale}").json()["data"]
                 page.goto(f"{site.url}/{locale}")
                 html = page.locator("html")
                 assert (html.get_attribute("lang"), html.get_attribute("dir")) == (
@@ -270,8 +278,26 @@ def test_chromium_reads_the_arabic_page_in_arabic_right_to_left(site):
                 )
                 assert page.evaluate("getComputedStyle(document.body).direction") == direction
                 visible = page.evaluate("document.body.innerText")
-                assert visible.strip()
                 if locale == "ar":
                     assert not LATIN.search(visible), LATIN.findall(visible)[:20]
+
+                assert payload["announcement"]["message"] in shown(page, "announcement")[0]
+                menu = payload["menu"]
+                assert len(shown(page, "menu-item")) == len(menu)
+                children = [child["label"] for item in menu for child in item["children"]]
+                assert shown(page, "menu-child") == children
+                heroes = payload["heroes"]
+                assert shown(page, "hero-title") == [hero["title"] for hero in heroes]
+                images = [hero["image"] for hero in heroes if hero["image"]]
+                assert images
+                sources = page.locator("[data-testid=hero] picture source")
+                assert sources.count() == sum(len(image["sources"]) for image in images)
+                alts = page.locator("[data-testid=hero] picture img").evaluate_all(
+                    "imgs => imgs.map(img => img.alt)"
+                )
+                assert alts == ["" if i["decorative"] else i["alt"] for i in images]
+                assert len(shown(page, "partner")) == len(payload["partners"])
+                footer = shown(page, "footer")[0]
+                assert all(link["label"] in footer for link in payload["footer"])
         finally:
             browser.close()
